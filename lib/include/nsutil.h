@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsutil.h - the one public header of libnsutil, a library for Linux namespaces. */
+#ifndef NSUTIL_H
+#define NSUTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Conventions
+ *
+ * - Every function that can fail returns 0 (or a non-negative count) on
+ *   success and a negative error code on failure: either -errno from the
+ *   kernel or libc, or one of the library's own -NSU_E* codes below.
+ *   nsu_strerror() turns either kind into text.
+ * - Constructors return a new object, or NULL with errno set.
+ * - The library never prints, never exits, and keeps no global state:
+ *   everything lives in a struct nsu_ctx.
+ * - Every file descriptor the library opens is close-on-exec.
+ */
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The library's own error codes, above the errno range. */
+enum {
+	NSU_ERR_BASE = 4096,
+	NSU_ENOTNS,       /* the file is not a namespace file (stale pin?) */
+	NSU_EWRONGTYPE,   /* namespace file is of another type than asked */
+	NSU_EREPLACED,    /* the target process exited or was replaced */
+	NSU_EBADPID,      /* malformed PID or PID:INODE */
+	NSU_EBADTYPE,     /* unknown namespace type name */
+	NSU_ENOTSUPP,     /* this kernel lacks the namespace type or feature */
+	NSU_EMAPSYNTAX,   /* malformed id-map specification */
+	NSU_EMAPCOUNT,    /* id-map range with a count of zero */
+	NSU_EMAPOVERFLOW, /* id-map range reaches past 2^32 */
+	NSU_EMAPOVERLAP,  /* id-map ranges overlap */
+	NSU_EMAPTOOMANY,  /* more id-map lines than the kernel accepts (340) */
+	NSU_ENOSUBIDS,    /* no usable range in /etc/subuid or /etc/subgid */
+	NSU_ENOUSER,      /* unknown user or group name */
+	NSU_EPARSE,       /* a kernel file (/proc...) had an unexpected format */
+	NSU_ERR_MAX
+};
+
+/* Text for a negative error code (library code or -errno). Never NULL. */
+const char *nsu_strerror(int err);
+
+/* Operations for which nsu_hint() knows the usual causes of a kernel error. */
+enum nsu_op {
+	NSU_OP_UNSHARE,    /* unshare(2) or clone(2) of a namespace */
+	NSU_OP_SETNS,      /* setns(2) */
+	NSU_OP_WRITE_MAP,  /* writing uid_map / gid_map / setgroups */
+	NSU_OP_OPEN,       /* opening a namespace file */
+	NSU_OP_PIN,        /* bind-mounting a namespace onto a file */
+	NSU_OP_UNPIN,      /* unmounting a pin */
+};
+
+/* A one-line hint explaining a kernel error for an operation on a namespace
+ * type (an enum nsu_nstype, or -1 if none), or NULL when there is nothing
+ * more useful to say than nsu_strerror(). */
+const char *nsu_hint(enum nsu_op op, int nstype, int err);
+
+/* ------------------------------------------------------------------ */
+/* Context                                                            */
+/* ------------------------------------------------------------------ */
+
+struct nsu_ctx;
+
+/* Log priorities follow syslog: 3 error, 4 warning, 6 info, 7 debug. */
+typedef void (*nsu_log_fn)(void *userdata, int priority, const char *fmt,
+			   va_list ap);
+
+/* A new context with the real /proc as proc root; NULL with errno set. */
+struct nsu_ctx *nsu_ctx_new(void);
+void nsu_ctx_free(struct nsu_ctx *ctx);
+/* Read /proc from another directory (tests use fixture trees). 0 or -errno. */
+int nsu_ctx_set_proc_root(struct nsu_ctx *ctx, const char *dir);
+/* The current proc root, never NULL. */
+const char *nsu_ctx_get_proc_root(const struct nsu_ctx *ctx);
+void nsu_ctx_set_log_fn(struct nsu_ctx *ctx, nsu_log_fn fn, void *userdata);
+void nsu_ctx_set_log_priority(struct nsu_ctx *ctx, int priority);
+int nsu_ctx_get_log_priority(const struct nsu_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Namespace types: one table, owned by the library                   */
+/* ------------------------------------------------------------------ */
+
+enum nsu_nstype {
+	NSU_NS_MNT = 0,
+	NSU_NS_UTS,
+	NSU_NS_IPC,
+	NSU_NS_NET,
+	NSU_NS_PID,
+	NSU_NS_USER,
+	NSU_NS_CGROUP,
+	NSU_NS_TIME,
+	NSU_NS_COUNT
+};
+
+/* Short name as in /proc/PID/ns and lsns: "mnt", "uts", ..., or NULL. */
+const char *nsu_nstype_name(enum nsu_nstype type);
+/* unshare(1)-style long option name: "mount", "uts", ..., or NULL. */
+const char *nsu_nstype_long_option(enum nsu_nstype type);
+/* unshare(1)-style short option letter: 'm', 'u', ..., or 0. */
+int nsu_nstype_short_option(enum nsu_nstype type);
+/* The CLONE_NEW* flag, or 0. */
+int nsu_nstype_flag(enum nsu_nstype type);
+/* The entry under /proc/PID/ns/ ("mnt", "net", ...), or NULL. */
+const char *nsu_nstype_proc_entry(enum nsu_nstype type);
+/* "pid_for_children" / "time_for_children", NULL for the other types. */
+const char *nsu_nstype_children_entry(enum nsu_nstype type);
+/* The kernel version that added the type, e.g. "5.6" for time. */
+const char *nsu_nstype_since(enum nsu_nstype type);
+/* The type for a name ("net", also long names such as "mount"); the exact
+ * word only, never a prefix. A type (>= 0) or -NSU_EBADTYPE. */
+int nsu_nstype_from_name(const char *name);
+/* The type for a CLONE_NEW* flag, or -NSU_EBADTYPE. */
+int nsu_nstype_from_flag(int flag);
+/* Parse a comma-separated list ("net,ipc,uts"; "all" for every type) into
+ * a mask of CLONE_NEW* flags. 0 or -NSU_EBADTYPE (with *bad_offset set to
+ * the offending word's offset if bad_offset is not NULL). */
+int nsu_nstype_parse_list(const char *list, int *mask, size_t *bad_offset);
+/* Whether this kernel has the type (probed once per context from
+ * /proc/self/ns): 1 yes, 0 no. */
+int nsu_nstype_supported(struct nsu_ctx *ctx, enum nsu_nstype type);
+/* Mask of CLONE_NEW* flags of every type this kernel has. */
+int nsu_nstype_supported_mask(struct nsu_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Namespace handles                                                  */
+/* ------------------------------------------------------------------ */
+
+struct nsu_ns;
+
+/* Flags for nsu_ns_open_*(). */
+#define NSU_NS_FOR_CHILDREN 0x1 /* pid/time: the *_for_children namespace */
+
+/* Open a namespace of process PID via PROC_ROOT/PID/ns/. NULL + errno. */
+struct nsu_ns *nsu_ns_open_pid(struct nsu_ctx *ctx, pid_t pid,
+			       enum nsu_nstype type, unsigned int flags);
+/* Open a namespace of the process behind PIDFD: with the PIDFD_GET_*
+ * ioctls where the kernel has them (6.11+), else via /proc, checking
+ * afterwards that the pidfd's process is still alive (errno NSU_EREPLACED
+ * otherwise). NULL + errno. */
+struct nsu_ns *nsu_ns_open_pidfd(struct nsu_ctx *ctx, int pidfd,
+				 enum nsu_nstype type, unsigned int flags);
+/* Open a namespace file (a /proc/PID/ns/ entry or a pin). EXPECTED_TYPE is
+ * a type or -1 for any. errno NSU_ENOTNS if the file is not a namespace,
+ * NSU_EWRONGTYPE if it is of another type. NULL + errno. */
+struct nsu_ns *nsu_ns_open_path(struct nsu_ctx *ctx, const char *path,
+				int expected_type);
+/* Wrap an fd that should refer to a namespace; the handle takes ownership
+ * of FD on success only. NULL + errno as for nsu_ns_open_path(). */
+struct nsu_ns *nsu_ns_from_fd(struct nsu_ctx *ctx, int fd, int expected_type);
+void nsu_ns_free(struct nsu_ns *ns);
+
+/* Check that FD is a namespace (nsfs magic, then NS_GET_NSTYPE); stores the
+ * type in *type if not NULL. 0, -NSU_ENOTNS or -errno. */
+int nsu_fd_is_ns(int fd, enum nsu_nstype *type);
+
+int nsu_ns_fd(const struct nsu_ns *ns);
+enum nsu_nstype nsu_ns_type(const struct nsu_ns *ns);
+uint64_t nsu_ns_ino(const struct nsu_ns *ns);
+uint64_t nsu_ns_dev(const struct nsu_ns *ns);
+/* The kernel's 64-bit namespace id (NS_GET_ID, Linux 6.18; for mount
+ * namespaces also NS_GET_MNTNS_ID, 6.8). 0 or -NSU_ENOTSUPP. */
+int nsu_ns_id(const struct nsu_ns *ns, uint64_t *id);
+/* Same namespace (same st_dev and st_ino)? */
+bool nsu_ns_equal(const struct nsu_ns *a, const struct nsu_ns *b);
+/* The parent namespace (pid and user types only). NULL + errno (EPERM when
+ * the parent is outside the caller's reach). */
+struct nsu_ns *nsu_ns_parent(const struct nsu_ns *ns);
+/* The user namespace that owns NS. NULL + errno. */
+struct nsu_ns *nsu_ns_owner(const struct nsu_ns *ns);
+/* Owner uid of a user namespace, as seen from the caller. 0 or -errno. */
+int nsu_ns_owner_uid(const struct nsu_ns *ns, uid_t *uid);
+
+/* ------------------------------------------------------------------ */
+/* Processes                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The largest PID the kernel can ever hand out (PID_MAX_LIMIT). */
+#define NSU_PID_MAX_LIMIT 4194304
+
+/* Strict PID: decimal digits only, no sign, space, leading zero or hex,
+ * 1..NSU_PID_MAX_LIMIT. 0 or -NSU_EBADPID. */
+int nsu_parse_pid(const char *s, pid_t *pid);
+/* "PID" or "PID:INODE" (the pidfs inode of the process). *inode is set to
+ * 0 when absent. 0 or -NSU_EBADPID. */
+int nsu_parse_pid_spec(const char *s, pid_t *pid, uint64_t *inode);
+
+/* pidfd_open(2) on PID; if INODE is not 0, the pidfd's inode must match it
+ * (else -NSU_EREPLACED). Returns a close-on-exec pidfd or -errno (-ESRCH:
+ * no such process). */
+int nsu_pidfd_open(pid_t pid, uint64_t inode);
+/* 1 if the process behind PIDFD is still running, 0 if it exited. */
+int nsu_pidfd_alive(int pidfd);
+/* The pidfs inode of PIDFD (Linux 6.9+). 0 or -NSU_ENOTSUPP / -errno. */
+int nsu_pidfd_inode(int pidfd, uint64_t *inode);
+
+/* A snapshot of one process, read from PROC_ROOT/PID. */
+struct nsu_proc;
+
+/* What nsu_proc_read() reads. */
+#define NSU_PROC_STAT    0x1 /* state, ppid, comm */
+#define NSU_PROC_STATUS  0x2 /* uids, gids, NSpid, NStgid */
+#define NSU_PROC_CMDLINE 0x4 /* command line */
+
+/* Read the parts WHAT of process PID. NULL + errno (ESRCH when it vanished,
+ * NSU_EPARSE for an unexpected format). */
+struct nsu_proc *nsu_proc_read(struct nsu_ctx *ctx, pid_t pid,
+			       unsigned int what);
+void nsu_proc_free(struct nsu_proc *p);
+pid_t nsu_proc_pid(const struct nsu_proc *p);
+/* NSU_PROC_STAT */
+pid_t nsu_proc_ppid(const struct nsu_proc *p);
+char nsu_proc_state(const struct nsu_proc *p);
+const char *nsu_proc_comm(const struct nsu_proc *p);
+/* NSU_PROC_STATUS: real uid and gid */
+uid_t nsu_proc_uid(const struct nsu_proc *p);
+gid_t nsu_proc_gid(const struct nsu_proc *p);
+/* NSU_PROC_STATUS: the PID in each PID namespace, outermost first; returns
+ * the number of levels (>= 1) and sets *pids, or a negative error. */
+int nsu_proc_nspid(const struct nsu_proc *p, const pid_t **pids);
+int nsu_proc_nstgid(const struct nsu_proc *p, const pid_t **pids);
+/* NSU_PROC_CMDLINE: arguments joined by spaces (empty for kernel threads) */
+const char *nsu_proc_cmdline(const struct nsu_proc *p);
+/* The owner uid of PROC_ROOT/PID. 0 or -errno. */
+int nsu_proc_owner(struct nsu_ctx *ctx, pid_t pid, uid_t *uid);
+
+/* Iterate over the PIDs in PROC_ROOT quickly (one getdents64 stream). */
+struct nsu_proc_iter;
+#define NSU_ITER_THREADS 0x1 /* also every thread (TID) of every process */
+struct nsu_proc_iter *nsu_proc_iter_new(struct nsu_ctx *ctx,
+					unsigned int flags);
+/* 1 and *pid set (and *tgid, if not NULL: the thread group of a TID), 0 at
+ * the end, or a negative error. Processes that vanish mid-scan are skipped. */
+int nsu_proc_iter_next(struct nsu_proc_iter *it, pid_t *pid, pid_t *tgid);
+void nsu_proc_iter_free(struct nsu_proc_iter *it);
+
+/* ------------------------------------------------------------------ */
+/* ID maps (uid_map / gid_map)                                        */
+/* ------------------------------------------------------------------ */
+
+struct nsu_idmap;
+
+/* The kernel's limit on lines in uid_map/gid_map. */
+#define NSU_IDMAP_MAX_LINES 340
+
+enum nsu_idkind { NSU_ID_USER = 0, NSU_ID_GROUP = 1 };
+
+struct nsu_idmap *nsu_idmap_new(enum nsu_idkind kind);
+void nsu_idmap_free(struct nsu_idmap *m);
+enum nsu_idkind nsu_idmap_kind(const struct nsu_idmap *m);
+/* Add INNER OUTER COUNT. Rejects count 0 (-NSU_EMAPCOUNT), a range past
+ * 2^32 on either side (-NSU_EMAPOVERFLOW), an overlap with a range already
+ * in the map on either side (-NSU_EMAPOVERLAP), and line 341
+ * (-NSU_EMAPTOOMANY). */
+int nsu_idmap_add(struct nsu_idmap *m, uint32_t inner, uint32_t outer,
+		  uint32_t count);
+/* Number of lines. */
+size_t nsu_idmap_count(const struct nsu_idmap *m);
+/* Line I: 0 or -ERANGE. */
+int nsu_idmap_get(const struct nsu_idmap *m, size_t i, uint32_t *inner,
+		  uint32_t *outer, uint32_t *count);
+/* Render the text the kernel expects ("INNER OUTER COUNT\n" per line) into
+ * a newly allocated string (*text). Its length or -errno. */
+int nsu_idmap_render(const struct nsu_idmap *m, char **text);
+/* Whether some line maps OUTER id ID (e.g. is there a mapping for our own
+ * uid?). */
+bool nsu_idmap_maps_outer(const struct nsu_idmap *m, uint32_t id);
+
+/* Parse one --map-users / --map-groups value and add it to M:
+ *   "INNER:OUTER:COUNT"   (util-linux >= 2.39 form)
+ *   "OUTER,INNER,COUNT"   (util-linux 2.38 form)
+ *   "auto"    the first subordinate range of the current user (see below)
+ *   "subids"  the current id to 0 and the subordinate range from 1
+ *   "all"     every id mapped in the caller's namespace (identity)
+ * Subordinate ranges come from CTX's /etc/subuid or /etc/subgid for user
+ * NAME / id ID (either may match). 0 or negative error. */
+int nsu_idmap_parse_spec(struct nsu_ctx *ctx, struct nsu_idmap *m,
+			 const char *spec, const char *name, uint32_t id);
+/* Resolve a --map-user / --map-group value (a number or a user or group
+ * name) to an id. Name lookups use NSS: call before joining anything.
+ * 0, -NSU_ENOUSER or -NSU_EMAPSYNTAX. */
+int nsu_idmap_resolve_id(enum nsu_idkind kind, const char *value,
+			 uint32_t *id);
+/* Read the first subordinate range of NAME / ID from PATH (/etc/subuid
+ * format: "name-or-id:start:count" lines). 0, -NSU_ENOSUBIDS or -errno. */
+int nsu_subid_lookup(const char *path, const char *name, uint32_t id,
+		     uint32_t *start, uint32_t *count);
+/* Set the files nsu_idmap_parse_spec() reads (tests). NULL keeps the
+ * default /etc/subuid and /etc/subgid. 0 or -errno. */
+int nsu_ctx_set_subid_files(struct nsu_ctx *ctx, const char *subuid,
+			    const char *subgid);
+
+/* ------------------------------------------------------------------ */
+/* Library version                                                    */
+/* ------------------------------------------------------------------ */
+
+/* The library's version string, e.g. "0.1.0". */
+const char *nsu_version(void);
+
+/* == section: create (nsunshare) == */
+
+/* == section: enter (nsenter2) == */
+
+/* == section: list (nslist) == */
+
+/* == section: pin (nspin) == */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NSUTIL_H */
