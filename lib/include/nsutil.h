@@ -317,6 +317,41 @@ const char *nsu_version(void);
 
 /* == section: pin (nspin) == */
 
+/* Pin registry: pins made by name live in a registry directory (default
+ * NSU_PIN_DIR, "/run/nspin"; see nsu_pin_default_dir()), one directory per
+ * name, one file per namespace type. The read side is here; nspin adds the
+ * write side. */
+
+/* The registry directory used when a caller passes NULL. */
+const char *nsu_pin_default_dir(void);
+/* Whether NAME may name a pin: not empty, not "." or "..", no '/', no
+ * newline or other control character, at most NAME_MAX bytes. 0 or
+ * -EINVAL. */
+int nsu_pin_name_valid(const char *name);
+/* Open the namespace of TYPE pinned under NAME in registry DIR (NULL: the
+ * default). NULL + errno: ENOENT when NAME has no pin of that type,
+ * NSU_ENOTNS when the pin file is there but nothing is mounted on it. */
+struct nsu_ns *nsu_pin_open(struct nsu_ctx *ctx, const char *dir,
+			    const char *name, enum nsu_nstype type);
+/* Mask of CLONE_NEW* flags of the types pinned under NAME (0 if none).
+ * 0 or -errno (-ENOENT: no such name). */
+int nsu_pin_types(struct nsu_ctx *ctx, const char *dir, const char *name,
+		  int *mask);
+
+/* Mount namespaces and the kernel's loop check: a mount namespace can be
+ * bind-mounted only by a process whose own mount namespace is older (has a
+ * smaller 64-bit id). Ids come from per-CPU batches, so a namespace created
+ * later on another CPU can get a smaller id.
+ *
+ * Unshare a new mount namespace for the calling (single-threaded) process
+ * whose id is greater than MIN_ID, moving between the allowed CPUs until one
+ * hands out a greater id; the CPU affinity is restored afterwards. The old
+ * mount namespace is left (not kept). 0, -NSU_ENOTSUPP (no mount namespace
+ * ids: nothing to check, one plain unshare was done), or -errno. */
+int nsu_mntns_unshare_newer(struct nsu_ctx *ctx, uint64_t min_id);
+/* The id of the caller's own mount namespace. 0 or -NSU_ENOTSUPP. */
+int nsu_mntns_self_id(struct nsu_ctx *ctx, uint64_t *id);
+
 #ifdef __cplusplus
 }
 #endif
