@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -301,6 +302,31 @@ int nsu_subid_lookup(const char *path, const char *name, uint32_t id,
  * default /etc/subuid and /etc/subgid. 0 or -errno. */
 int nsu_ctx_set_subid_files(struct nsu_ctx *ctx, const char *subuid,
 			    const char *subgid);
+
+/* ------------------------------------------------------------------ */
+/* Running a program: fd hygiene, waiting, signal forwarding          */
+/* ------------------------------------------------------------------ */
+
+/* Close every fd >= 3 except the N fds in KEEP (close_range(2) where the
+ * kernel has it, else /proc/self/fd). 0 or -errno. */
+int nsu_close_fds(const int *keep, size_t n);
+
+/* Flags for nsu_wait_forward(). */
+#define NSU_FWD_TERM    0x1 /* forward SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 */
+#define NSU_FWD_INTQUIT 0x2 /* also forward SIGINT and SIGQUIT */
+#define NSU_FWD_STOPS   0x4 /* stop when the child stops, continue it when
+			     * we are continued */
+
+/* Block the signals nsu_wait_forward() handles (SIGCHLD, SIGTERM, SIGHUP,
+ * SIGUSR1, SIGUSR2, SIGINT, SIGQUIT, SIGCONT) before forking; *OLD gets
+ * the mask to restore in the child before exec (nsu_signals_restore()).
+ * SIGCHLD's disposition is reset to the default. 0 or -errno. */
+int nsu_signals_block(sigset_t *old);
+int nsu_signals_restore(const sigset_t *old);
+/* Wait for CHILD while forwarding signals as FLAGS says; SIGINT and SIGQUIT
+ * are otherwise swallowed (a terminal already sent them to the child). Sets
+ * *WSTATUS to the child's final wait status. 0 or -errno. */
+int nsu_wait_forward(pid_t child, unsigned int flags, int *wstatus);
 
 /* ------------------------------------------------------------------ */
 /* Library version                                                    */

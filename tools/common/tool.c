@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/auxv.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -217,4 +220,46 @@ int tool_parse_int(const char *s, int min, int max, int *out)
 		return -ERANGE;
 	*out = neg ? (int)-(int64_t)v : (int)v;
 	return 0;
+}
+
+void tool_exit_like(int wstatus)
+{
+	if (WIFEXITED(wstatus)) {
+		exit(WEXITSTATUS(wstatus));
+	} else if (WIFSIGNALED(wstatus)) {
+		int sig = WTERMSIG(wstatus);
+		struct rlimit nocore = { 0, 0 };
+		sigset_t set;
+
+		tool_close_stdout();
+		/* Die of the same signal, so our caller sees what our child
+		 * saw; but do not dump our own core for the child's crash. */
+		setrlimit(RLIMIT_CORE, &nocore);
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	exit(tool_exit_failure());
+}
+
+void tool_exec(char *const argv[], const int *keep, size_t nkeep)
+{
+	int r, err;
+
+	if (tool_close_stdout() != 0)
+		_exit(tool_exit_failure());
+	r = nsu_close_fds(keep, nkeep);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot close inherited file descriptors: %s\n",
+			tool_name(), nsu_strerror(r));
+		_exit(tool_exit_failure());
+	}
+	execvp(argv[0], argv);
+	err = errno;
+	fprintf(stderr, "%s: failed to execute %s: %s\n", tool_name(), argv[0],
+		strerror(err));
+	_exit(err == ENOENT ? NSU_EXIT_NOT_FOUND : NSU_EXIT_CANNOT_EXEC);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "exitcodes.h"
@@ -61,4 +62,12 @@ int tool_parse_int(const char *s, int min, int max, int *out);
  * and must flush first. */
 int tool_close_stdout(void);
 
+
+/* Exit the way a child with wait status WSTATUS ended: the same exit code,
+ * or death by the same signal (core dumps off), 128+N as a fallback. */
+noreturn void tool_exit_like(int wstatus);
+/* Close every fd >= 3 except KEEP, then execvp(ARGV). On failure print
+ * "TOOL: failed to execute ARGV[0]: CAUSE" and exit 127 (not found) or 126
+ * (found but not executable). */
+noreturn void tool_exec(char *const argv[], const int *keep, size_t nkeep);
 #endif
