@@ -337,6 +337,96 @@ const char *nsu_version(void);
 
 /* == section: create (nsunshare) == */
 
+/* Creating namespaces (and joining some), then running a program in them.
+ * A struct nsu_create collects what to do; nsu_create_prepare() checks it
+ * and opens everything without changing anything; nsu_create_run() does it.
+ * Whatever fails, nothing stays behind: bind mounts and pins made on the
+ * way are undone. */
+struct nsu_create;
+
+/* Propagation applied to / right after a new mount namespace is made. */
+enum nsu_propagation {
+	NSU_PROP_PRIVATE = 0, /* the default: MS_REC|MS_PRIVATE */
+	NSU_PROP_SHARED,
+	NSU_PROP_SLAVE,
+	NSU_PROP_UNCHANGED,
+};
+
+/* What to write to /proc/PID/setgroups of a new user namespace. */
+enum nsu_setgroups {
+	NSU_SETGROUPS_DEFAULT = 0, /* "deny" only where the kernel needs it */
+	NSU_SETGROUPS_ALLOW,
+	NSU_SETGROUPS_DENY,
+};
+
+/* A new, empty request; NULL + errno. */
+struct nsu_create *nsu_create_new(struct nsu_ctx *ctx);
+void nsu_create_free(struct nsu_create *c);
+/* Create a new namespace of TYPE; if PATH is not NULL, persist it by
+ * bind-mounting it onto PATH (an existing file). 0 or -errno. */
+int nsu_create_add_new(struct nsu_create *c, enum nsu_nstype type,
+		       const char *path);
+/* Join NS instead of creating one of its type. Takes ownership of NS on
+ * success. 0, -EEXIST (that type is already joined or created). */
+int nsu_create_add_join(struct nsu_create *c, struct nsu_ns *ns);
+/* The CLONE_NEW* mask of the types that will be created. */
+int nsu_create_new_mask(const struct nsu_create *c);
+/* ID maps for the new user namespace (copied; NULL for none). 0 or -errno. */
+int nsu_create_set_maps(struct nsu_create *c, const struct nsu_idmap *uidmap,
+			const struct nsu_idmap *gidmap);
+int nsu_create_set_setgroups(struct nsu_create *c, enum nsu_setgroups mode);
+int nsu_create_set_propagation(struct nsu_create *c, enum nsu_propagation p);
+/* Fork before running the program; the caller waits for *child. If
+ * KILL_SIGNAL is not 0 the child gets it when the parent dies. */
+int nsu_create_set_fork(struct nsu_create *c, bool fork, int kill_signal);
+/* Mount proc on DIR (NULL: none) in the new namespaces. */
+int nsu_create_set_mount_proc(struct nsu_create *c, const char *dir);
+/* Mount binfmt_misc on DIR and register INTERP there (either may be NULL). */
+int nsu_create_set_binfmt(struct nsu_create *c, const char *dir,
+			  const char *interp);
+/* chroot to ROOT and chdir to WD (either may be NULL). */
+int nsu_create_set_root(struct nsu_create *c, const char *root,
+			const char *wd);
+/* setuid/setgid after everything else; -1 keeps the id. */
+int nsu_create_set_ids(struct nsu_create *c, int64_t uid, int64_t gid);
+/* Become UID:GID before creating the user namespace, so it owns it. */
+int nsu_create_set_owner(struct nsu_create *c, uid_t uid, gid_t gid);
+/* Keep the capabilities of a new user namespace across exec (ambient). */
+int nsu_create_set_keep_caps(struct nsu_create *c, bool keep);
+/* Offset CLOCK (CLOCK_MONOTONIC or CLOCK_BOOTTIME) by SECONDS in the new
+ * time namespace. 0 or -EINVAL. */
+int nsu_create_set_time_offset(struct nsu_create *c, int clock,
+			       int64_t seconds);
+/* Pin every created namespace under NAME in registry DIR (NULL: the
+ * default), in the same transaction. 0 or -EINVAL (bad name). */
+int nsu_create_set_pin(struct nsu_create *c, const char *dir,
+		       const char *name);
+
+/* Check the request and open what it needs, changing nothing. Bad input
+ * (time offsets without a time namespace, a persisted PID namespace or
+ * pin without fork, a missing file, a file on a shared mount for a mount
+ * namespace, "allow" with a map that needs "deny", ...) fails here.
+ * 0 or a negative error; see nsu_create_failure(). */
+int nsu_create_prepare(struct nsu_create *c);
+/* Do it. Returns 0 in the process that must now exec the program (with
+ * *child set to 0), and, with fork, 0 in the parent with *child set to the
+ * child's PID: the parent then waits for it (nsu_wait_forward(); the signals
+ * it forwards are already blocked, and restored in the child). On failure a
+ * negative error, everything undone; see nsu_create_failure(). */
+int nsu_create_run(struct nsu_create *c, pid_t *child);
+/* After a failure: the error, and what failed: a short description of the
+ * step (*step, e.g. "unshare"), the namespace type (*nstype, -1 if none),
+ * the path involved (*path, NULL if none) and the operation for nsu_hint()
+ * (*op, -1 if none). Any pointer may be NULL. */
+int nsu_create_failure(const struct nsu_create *c, const char **step,
+		       int *nstype, const char **path, int *op);
+
+/* Map INNER to OUTER in M, first taking both ids out of the ranges already
+ * there (a range that contains either is split), so a single mapping
+ * combines with --map-users ranges. 0 or negative error as for
+ * nsu_idmap_add(). */
+int nsu_idmap_add_single(struct nsu_idmap *m, uint32_t inner, uint32_t outer);
+
 /* == section: enter (nsenter2) == */
 
 /* == section: list (nslist) == */

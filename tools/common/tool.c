@@ -249,8 +249,11 @@ void tool_exec(char *const argv[], const int *keep, size_t nkeep)
 {
 	int r, err;
 
-	if (tool_close_stdout() != 0)
+	/* Flush only: fd 1 must stay open, it is the program's stdout. */
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		fprintf(stderr, "%s: write error: %s\n", tool_name(), strerror(errno));
 		_exit(tool_exit_failure());
+	}
 	r = nsu_close_fds(keep, nkeep);
 	if (r < 0) {
 		fprintf(stderr, "%s: cannot close inherited file descriptors: %s\n",
