@@ -3,7 +3,6 @@
  * order, map ids, persist and pin them, and prepare the process that runs
  * the program, undoing everything on failure. */
 #include <grp.h>
-#include <libmount.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -471,37 +470,67 @@ static bool map_is_own_single(const struct nsu_idmap *m, uint32_t own)
 
 /* ---- prepare: check everything, change nothing ---- */
 
+/* statmount(2), Linux 6.8: the kernel's own answer about a mount, so the
+ * check below needs neither mountinfo text nor libmount (whose start-up
+ * cost every nsunshare run would pay). */
+#ifndef SYS_statmount
+#define SYS_statmount 457
+#endif
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+#define NSU_STATMOUNT_MNT_BASIC 0x2U
+
+struct nsu_mnt_id_req {
+	uint32_t size;
+	uint32_t spare;
+	uint64_t mnt_id;
+	uint64_t param;
+};
+
+struct nsu_statmount {
+	uint32_t size;
+	uint32_t mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags;
+	uint32_t fs_type;
+	uint64_t mnt_id;
+	uint64_t mnt_parent_id;
+	uint32_t mnt_id_old;
+	uint32_t mnt_parent_id_old;
+	uint64_t mnt_attr;
+	uint64_t mnt_propagation;
+	uint64_t mnt_peer_group;
+	uint64_t mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root;
+	uint32_t mnt_point;
+	uint64_t spare2[50];
+};
+
 /* The mount that FILE lives on must not be shared: the kernel refuses to
- * bind a mount namespace there (it could propagate into itself). */
+ * bind a mount namespace there (it could propagate into itself). -EINVAL
+ * if it is shared, 0 if not or if this kernel cannot tell (then the bind
+ * itself fails, with a hint). */
 static int check_not_shared(const char *file)
 {
 	struct statx stx;
-	struct libmnt_table *tb;
-	struct libmnt_fs *fs;
-	struct libmnt_iter *itr;
-	int r = 0;
+	struct nsu_mnt_id_req req = { .size = sizeof(req) };
+	struct nsu_statmount sm;
 
-	if (statx(AT_FDCWD, file, 0, STATX_MNT_ID, &stx) < 0)
+	if (statx(AT_FDCWD, file, 0, STATX_MNT_ID_UNIQUE, &stx) < 0)
 		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID))
-		return 0; /* before 5.8: let the kernel decide */
-	tb = mnt_new_table_from_file("/proc/self/mountinfo");
-	if (!tb)
+	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE))
+		return 0; /* before 6.8 */
+	req.mnt_id = stx.stx_mnt_id;
+	req.param = NSU_STATMOUNT_MNT_BASIC;
+	memset(&sm, 0, sizeof(sm));
+	if (syscall(SYS_statmount, &req, &sm, sizeof(sm), 0) < 0 ||
+	    !(sm.mask & NSU_STATMOUNT_MNT_BASIC))
 		return 0;
-	itr = mnt_new_iter(MNT_ITER_FORWARD);
-	while (itr && mnt_table_next_fs(tb, itr, &fs) == 0) {
-		const char *opt;
-
-		if ((uint64_t)mnt_fs_get_id(fs) != stx.stx_mnt_id)
-			continue;
-		opt = mnt_fs_get_optional_fields(fs);
-		if (opt && strstr(opt, "shared:"))
-			r = -EINVAL;
-		break;
-	}
-	mnt_free_iter(itr);
-	mnt_unref_table(tb);
-	return r;
+	return (sm.mnt_propagation & MS_SHARED) ? -EINVAL : 0;
 }
 
 static int read_cap_last(int procfd)
