@@ -3,6 +3,8 @@
  * order, map ids, persist and pin them, and prepare the process that runs
  * the program, undoing everything on failure. */
 #include <grp.h>
+#include <linux/openat2.h>
+#include <sys/file.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -640,6 +642,13 @@ NSU_EXPORT int nsu_create_prepare(struct nsu_create *c)
 				return set_fail(c, r, STEP_PERSIST_FILE, t, c->persist[t]);
 		}
 	}
+	if (c->pin_name && (c->new_mask & CLONE_NEWNS)) {
+		const char *dir = c->pin_dir ? c->pin_dir : nsu_pin_default_dir();
+
+		/* the registry may not exist yet: then its parent decides */
+		if (check_not_shared(access(dir, F_OK) == 0 ? dir : "/") == -EINVAL)
+			return set_fail(c, -EINVAL, STEP_PIN, NSU_NS_MNT, dir);
+	}
 	if ((c->persist[NSU_NS_MNT] || (c->pin_name && (c->new_mask & CLONE_NEWNS))) &&
 	    nsu_mntns_self_id(c->ctx, &c->orig_mnt_id) == 0)
 		c->have_mnt_id = true;
@@ -882,13 +891,31 @@ static int helper_pin(struct nsu_create *c, pid_t pid, struct undo *u,
 	char path[PATH_MAX];
 	int r;
 
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	int dfd;
+
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		f->step = STEP_PIN;
 		snprintf(f->path, sizeof(f->path), "%s", dir);
 		return f->err = -errno;
 	}
+	/* The registry is reached without following symlinks (a local user
+	 * must not redirect our mounts), and locked so that two pinners of
+	 * the same name cannot interleave. The lock is the helper's until it
+	 * exits. */
+	dfd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	if (dfd < 0 && errno == ENOSYS)
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || flock(dfd, LOCK_EX) < 0) {
+		f->step = STEP_PIN;
+		snprintf(f->path, sizeof(f->path), "%s", dir);
+		return f->err = -errno;
+	}
 	snprintf(path, sizeof(path), "%s/%s", dir, c->pin_name);
-	if (mkdir(path, 0755) < 0) {
+	if (mkdirat(dfd, c->pin_name, 0755) < 0) {
 		f->step = STEP_PIN;
 		snprintf(f->path, sizeof(f->path), "%s", path);
 		return f->err = -errno;
