@@ -667,6 +667,13 @@ NSU_EXPORT int nsu_create_prepare(struct nsu_create *c)
 
 enum { CMD_MAPS = 'M', CMD_BIND = 'B', CMD_COMMIT = 'C' };
 
+/* A command to the helper; CHILD is the forked child, whose PID namespace
+ * is bound (it was made by clone(CLONE_NEWPID), not by our unshare). */
+struct command {
+	char cmd;
+	pid_t child;
+};
+
 static ssize_t read_full(int fd, void *buf, size_t len)
 {
 	size_t off = 0;
@@ -865,13 +872,18 @@ static void undo_all(struct undo *u)
 
 /* Bind /proc/PID/ns/ENTRY onto TARGET and check that an nsfs mount is
  * there now. */
-static int bind_ns(struct nsu_create *c, pid_t pid, enum nsu_nstype t,
-		   const char *target)
+static int bind_ns(struct nsu_create *c, pid_t pid, pid_t child,
+		   enum nsu_nstype t, const char *target)
 {
 	char src[PATH_MAX];
 	struct statfs sfs;
 	const char *entry = nsu_nstype_children_entry(t) ?
 		nsu_nstype_children_entry(t) : nsu_nstype_name(t);
+
+	if (t == NSU_NS_PID && child > 0) {
+		pid = child;
+		entry = nsu_nstype_name(t);
+	}
 
 	snprintf(src, sizeof(src), "%s/%d/ns/%s", nsu_ctx_get_proc_root(c->ctx),
 		 (int)pid, entry);
@@ -884,7 +896,7 @@ static int bind_ns(struct nsu_create *c, pid_t pid, enum nsu_nstype t,
 	return 0;
 }
 
-static int helper_pin(struct nsu_create *c, pid_t pid, struct undo *u,
+static int helper_pin(struct nsu_create *c, pid_t pid, pid_t child, struct undo *u,
 		      struct failure *f)
 {
 	const char *dir = c->pin_dir ? c->pin_dir : nsu_pin_default_dir();
@@ -948,7 +960,7 @@ static int helper_pin(struct nsu_create *c, pid_t pid, struct undo *u,
 		}
 		u->b[u->n].created_file = true;
 		u->n++;
-		r = bind_ns(c, pid, t, file);
+		r = bind_ns(c, pid, child, t, file);
 		if (r < 0)
 			goto fail;
 		nsu_log(c->ctx, 6, "pinned %s namespace as %s", nsu_nstype_name(t), file);
@@ -962,7 +974,7 @@ fail:
 	return 0;
 }
 
-static int helper_bind(struct nsu_create *c, pid_t pid, struct undo *u,
+static int helper_bind(struct nsu_create *c, pid_t pid, pid_t child, struct undo *u,
 		       struct failure *f)
 {
 	*f = (struct failure){ .nstype = -1 };
@@ -971,7 +983,7 @@ static int helper_bind(struct nsu_create *c, pid_t pid, struct undo *u,
 
 		if (!c->persist[t])
 			continue;
-		r = bind_ns(c, pid, t, c->persist[t]);
+		r = bind_ns(c, pid, child, t, c->persist[t]);
 		if (r < 0) {
 			f->step = STEP_PERSIST;
 			f->nstype = t;
@@ -988,7 +1000,7 @@ static int helper_bind(struct nsu_create *c, pid_t pid, struct undo *u,
 			c->persist[t]);
 	}
 	if (c->pin_name)
-		return helper_pin(c, pid, u, f);
+		return helper_pin(c, pid, child, u, f);
 	return 0;
 }
 
@@ -999,18 +1011,18 @@ __attribute__((noreturn)) static void helper_main(struct nsu_create *c, pid_t pi
 	struct failure f;
 
 	for (;;) {
-		char cmd;
-		ssize_t n = read_full(in, &cmd, 1);
+		struct command cmd;
+		ssize_t n = read_full(in, &cmd, sizeof(cmd));
 
-		if (n <= 0)
+		if (n != (ssize_t)sizeof(cmd))
 			break; /* the caller died or gave up: roll back */
 		f = (struct failure){ .nstype = -1 };
-		switch (cmd) {
+		switch (cmd.cmd) {
 		case CMD_MAPS:
 			helper_maps(c, pid, &f);
 			break;
 		case CMD_BIND:
-			if (helper_bind(c, pid, &u, &f) < 0)
+			if (helper_bind(c, pid, cmd.child, &u, &f) < 0)
 				undo_all(&u);
 			break;
 		case CMD_COMMIT:
@@ -1065,13 +1077,14 @@ static int helper_start(struct nsu_create *c)
 }
 
 /* Send CMD and wait for the answer; on failure, copy it into c->fail. */
-static int helper_call(struct nsu_create *c, char cmd)
+static int helper_call(struct nsu_create *c, char what, pid_t child)
 {
+	struct command cmd = { .cmd = what, .child = child };
 	struct failure f;
 	ssize_t n;
 	int r;
 
-	r = write_full(c->to_helper, &cmd, 1);
+	r = write_full(c->to_helper, &cmd, sizeof(cmd));
 	if (r < 0)
 		return set_fail(c, r, STEP_HELPER, -1, NULL);
 	n = read_full(c->from_helper, &f, sizeof(f));
@@ -1086,10 +1099,10 @@ static int helper_call(struct nsu_create *c, char cmd)
 
 static int helper_commit(struct nsu_create *c)
 {
-	char cmd = CMD_COMMIT;
+	struct command cmd = { .cmd = CMD_COMMIT };
 	int st = 0, r;
 
-	r = write_full(c->to_helper, &cmd, 1);
+	r = write_full(c->to_helper, &cmd, sizeof(cmd));
 	helper_close(c);
 	while (waitpid(c->helper, &st, 0) < 0) {
 		if (errno != EINTR) {
@@ -1145,6 +1158,12 @@ static int do_unshare(struct nsu_create *c)
 {
 	int mask = c->new_mask;
 	bool newer_mnt = (mask & CLONE_NEWNS) && c->have_mnt_id;
+
+	/* With fork, the child is made by clone(CLONE_NEWPID): we stay out of
+	 * the new PID namespace entirely (after unshare(CLONE_NEWPID) our own
+	 * forks would fail once its init exited). */
+	if (c->fork)
+		mask &= ~CLONE_NEWPID;
 
 	/* One call creates the user namespace first and the others owned by
 	 * it. A mount namespace that will be bound from the original one
@@ -1235,8 +1254,10 @@ static int verify(struct nsu_create *c)
 		if (!c->orig_ok[t])
 			continue;
 		r = stat_ns(c, c->self, t, true, &st);
-		if (r == -ENOENT && t == NSU_NS_PID && (c->new_mask & CLONE_NEWPID))
-			continue; /* exists once its first process does */
+		if (t == NSU_NS_PID && (c->new_mask & CLONE_NEWPID) &&
+		    (c->fork || r == -ENOENT))
+			continue; /* made by clone(), or exists once its first
+				   * process does */
 		if (r < 0)
 			return set_fail(c, r, STEP_VERIFY, t, NULL);
 		if (c->join[t]) {
@@ -1448,7 +1469,7 @@ NSU_EXPORT int nsu_create_run(struct nsu_create *c, pid_t *child)
 	if (r == 0 && (c->new_mask & CLONE_NEWUSER) &&
 	    (c->uidmap || c->gidmap || c->deny_setgroups ||
 	     c->setgroups == NSU_SETGROUPS_ALLOW)) {
-		r = helper_call(c, CMD_MAPS);
+		r = helper_call(c, CMD_MAPS, 0);
 		if (r == 0)
 			log_maps(c);
 	}
@@ -1462,7 +1483,7 @@ NSU_EXPORT int nsu_create_run(struct nsu_create *c, pid_t *child)
 	if (!c->fork) {
 		r = inner_setup(c);
 		if (r == 0 && c->helper > 0) {
-			r = helper_call(c, CMD_BIND);
+			r = helper_call(c, CMD_BIND, 0);
 			if (r == 0)
 				r = helper_commit(c);
 		}
@@ -1489,9 +1510,15 @@ NSU_EXPORT int nsu_create_run(struct nsu_create *c, pid_t *child)
 		set_fail(c, r, STEP_FORK, -1, NULL);
 		goto fail_pipes;
 	}
-	pid = fork();
+	if (c->new_mask & CLONE_NEWPID)
+		pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
+				     NULL, NULL);
+	else
+		pid = fork();
 	if (pid < 0) {
-		r = set_fail(c, -errno, STEP_FORK, -1, NULL);
+		r = (c->new_mask & CLONE_NEWPID) ?
+			set_fail(c, -errno, STEP_UNSHARE, NSU_NS_PID, NULL) :
+			set_fail(c, -errno, STEP_FORK, -1, NULL);
 		nsu_signals_restore(&oldmask);
 		goto fail_pipes;
 	}
@@ -1545,7 +1572,7 @@ NSU_EXPORT int nsu_create_run(struct nsu_create *c, pid_t *child)
 			*child = pid;
 			return 0;
 		}
-		r = helper_call(c, CMD_BIND);
+		r = helper_call(c, CMD_BIND, pid);
 		if (r == 0)
 			r = helper_commit(c);
 		if (r < 0) {
