@@ -79,6 +79,13 @@ test_join_pin_target() {
 
 test_join_pid_inode() {
 	start_target -n
+	local ino
+	# the pidfs inode of the target, as the kernel reports it for a pidfd
+	ino=$(python3 -c 'import os, sys; print(os.fstat(os.pidfd_open(int(sys.argv[1]))).st_ino)' "$TARGET" 2>/dev/null)
+	if [ -n "$ino" ]; then
+		expect_status "PID:INODE that matches" 0 "$NSUNSHARE" --join net="$TARGET:$ino" stat -L -c %i /proc/self/ns/net
+		expect_eq "joined through PID:INODE" "$(ns_ino net "$TARGET")" "$(cat "$T/out")"
+	fi
 	expect_status "PID:INODE that does not match" 125 "$NSUNSHARE" --join net="$TARGET:1" true
 	expect_grep "message" 'replaced' "$T/err"
 	expect_status "dead PID" 125 "$NSUNSHARE" --join net=4194304 true
@@ -147,7 +154,7 @@ test_join_fd_hygiene() {
 run_test "--join TYPE=PID shares exactly the joined types" test_join_pid_target
 run_test "--join TYPE=FILE, and files of the wrong kind" test_join_file_target
 run_test "--join TYPE=PIN-NAME" test_join_pin_target
-run_test "--join TYPE=PID:INODE refuses a replaced process" test_join_pid_inode
+run_test "--join TYPE=PID:INODE joins the right process, refuses a replaced one" test_join_pid_inode
 run_test "the user namespace is joined first" test_join_user_first
 run_test "--join pid implies --fork" test_join_pid_forks
 run_test "docker-style: --join net, new pid and mount, own /proc" test_docker_style

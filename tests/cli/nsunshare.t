@@ -126,6 +126,19 @@ test_forward_usr1() {
 	expect_eq "status after forwarded USR1" 9 "$rc"
 }
 
+test_forward_hup_usr2() {
+	local pid rc sig
+	set -m
+	for sig in HUP USR2; do
+		"$NSUNSHARE" -f sh -c "trap 'exit 11' $sig; echo ready > \"\$T/ready\"; while :; do sleep 0.05; done" & pid=$!
+		wait_file "$T/ready"
+		kill -"$sig" "$pid"
+		wait "$pid"; rc=$?
+		rm -f "$T/ready"
+		expect_eq "status after forwarded $sig" 11 "$rc"
+	done
+}
+
 test_int_not_forwarded() {
 	local pid rc
 	set -m
@@ -360,6 +373,7 @@ run_test "exit statuses: 3, 143, 137, 127, 126, 125" test_exit_status
 run_test "nsunshare dies of the child's signal" test_dies_of_signal
 run_test "SIGTERM is forwarded to the child" test_forward_term
 run_test "SIGUSR1 is forwarded to the child" test_forward_usr1
+run_test "SIGHUP and SIGUSR2 are forwarded to the child" test_forward_hup_usr2
 run_test "SIGINT is not forwarded by default" test_int_not_forwarded
 run_test "--forward-signals forwards SIGINT" test_forward_signals_int
 run_test "--kill-child: the child dies after kill -9 of nsunshare" test_kill_child
