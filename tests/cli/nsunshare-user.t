@@ -120,6 +120,17 @@ test_no_subids() {
 	expect_grep "message" 'no subordinate ID range' "$T/err"
 }
 
+test_enospc_hint() {
+	# the limit is per user namespace: lower it in a throwaway one
+	unshare -U -r -m -p -f --mount-proc sh -c \
+		'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" -U true' \
+		"$NSUNSHARE" > "$T/out" 2> "$T/err"
+	expect_eq "exit status" 125 "$?"
+	expect_grep "one line: operation, namespace, cause and hint" \
+		'^nsunshare: cannot create user namespace: No space left on device \(user namespace limit reached: check user.max_user_namespaces' "$T/err"
+	expect_eq "one line" 1 "$(wc -l < "$T/err")"
+}
+
 run_test "maps written as root: -r, -c, --map-user/group, ranges, all" test_root_maps
 run_test "--setgroups" test_setgroups
 run_test "--owner makes the user namespace someone else's" test_owner
@@ -128,4 +139,5 @@ run_test "unprivileged --map-auto goes through newuidmap/newgidmap" test_newuidm
 run_test "unprivileged --map-subids and ranges" test_newuidmap_subids
 run_test "newuidmap's error is relayed" test_newuidmap_error_relayed
 run_test "--map-auto without a subordinate range fails early" test_no_subids
+run_test "ENOSPC on a user namespace explains user.max_user_namespaces" test_enospc_hint
 finish
