@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* testutil.c - fixture paths and a common main() body for the unit suites. */
+/* testutil.c - fixture paths, temporary trees, forked checks and a common
+ * main() body for the unit suites. */
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "testutil.h"
 
@@ -35,4 +39,62 @@ int run_suite(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int run_in_child(int (*fn)(void *), void *arg)
+{
+	pid_t pid;
+	int ws;
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fn(arg) & 0xff);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	return ws;
+}
+
+char *make_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *path;
+
+	if (!base || !*base)
+		base = "/tmp";
+	ck_assert_int_gt(asprintf(&path, "%s/nsu-unit.XXXXXX", base), 0);
+	ck_assert_msg(mkdtemp(path) != NULL, "mkdtemp %s: %m", path);
+	return path;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void remove_tree(const char *path)
+{
+	ck_assert_int_eq(nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+void write_file(const char *dir, const char *rel, const char *text, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST,
+			      "mkdir %s: %m", path);
+		*p = '/';
+	}
+	f = fopen(path, "we");
+	ck_assert_msg(f != NULL, "fopen %s: %m", path);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
 }
