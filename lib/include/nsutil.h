@@ -202,7 +202,8 @@ int nsu_parse_pid_spec(const char *s, pid_t *pid, uint64_t *inode);
  * (else -NSU_EREPLACED). Returns a close-on-exec pidfd or -errno (-ESRCH:
  * no such process). */
 int nsu_pidfd_open(pid_t pid, uint64_t inode);
-/* 1 if the process behind PIDFD is still running, 0 if it exited. */
+/* 1 if the process behind PIDFD is still running, 0 if it exited, -EBADF if
+ * PIDFD is not an open fd. */
 int nsu_pidfd_alive(int pidfd);
 /* The pidfs inode of PIDFD (Linux 6.9+). 0 or -NSU_ENOTSUPP / -errno. */
 int nsu_pidfd_inode(int pidfd, uint64_t *inode);
