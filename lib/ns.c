@@ -193,8 +193,14 @@ NSU_EXPORT struct nsu_ns *nsu_ns_open_pidfd(struct nsu_ctx *ctx, int pidfd,
 		return NULL;
 	}
 	ns = nsu_ns_open_pid(ctx, pid, type, flags);
-	if (!ns)
+	if (!ns) {
+		/* An exited (zombie) process has no ns/ entries: report ESRCH,
+		 * as the ioctl path does, rather than /proc's ENOENT. */
+		int e = errno;
+
+		errno = nsu_pidfd_alive(pidfd) == 0 ? ESRCH : e;
 		return NULL;
+	}
 	/* The PID may have been reused between reading it and opening the
 	 * file: if the pidfd's process is gone, the file may belong to
 	 * someone else. */
