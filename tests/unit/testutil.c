@@ -2,6 +2,7 @@
 /* testutil.c - fixture paths, temporary trees, forked checks and a common
  * main() body for the unit suites. */
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -41,6 +42,22 @@ int run_suite(Suite *s)
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+void reset_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* Check's runner installs SIGTERM/SIGINT handlers that kill the whole
+	 * test process group; children that get signals on purpose must not
+	 * inherit them. */
+	sigemptyset(&sa.sa_mask);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int run_in_child(int (*fn)(void *), void *arg)
 {
 	pid_t pid;
@@ -49,8 +66,10 @@ int run_in_child(int (*fn)(void *), void *arg)
 	fflush(NULL);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
+	if (pid == 0) {
+		reset_signals();
 		_exit(fn(arg) & 0xff);
+	}
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	return ws;
 }

@@ -18,8 +18,11 @@ int run_suite(Suite *s);
 
 /* Run FN(ARG) in a forked child and return the child's wait status. The
  * child never returns into Check: it _exit()s with FN's result, so code
- * that changes namespaces, signal masks or fds stays in the child. */
+ * that changes namespaces, signal masks or fds stays in the child. The
+ * child starts with reset_signals(). */
 int run_in_child(int (*fn)(void *), void *arg);
+/* Default dispositions for every signal and an empty mask (in children). */
+void reset_signals(void);
 /* Assert that a wait status is a normal exit with status 0. */
 #define ck_assert_child_ok(ws) \
 	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, \
