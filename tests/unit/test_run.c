@@ -132,6 +132,20 @@ END_TEST
 
 /* ---- nsu_signals_block / nsu_wait_forward ---- */
 
+/* Seconds before a stuck waiter is killed: only a guard against a broken
+ * nsu_wait_forward() hanging the suite, never reached when it works. */
+#define WATCHDOG 10
+
+/* A pausing child must not outlive a waiter killed by the watchdog. */
+static void die_with_parent(void)
+{
+	pid_t parent = getppid();
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(98);
+}
+
 struct fwd_case {
 	unsigned int flags;
 	int raise[4];     /* signals we send ourselves before waiting (0 ends) */
@@ -150,6 +164,9 @@ static int forward_check(void *arg)
 	pid_t child;
 	int ws = -1;
 
+	/* a hang guard, not a timing: a waiter that never returns dies of
+	 * SIGALRM (not in the blocked set) and the test reports signal 14 */
+	alarm(WATCHDOG);
 	if (c->ign_sigchld)
 		CHILD_CHECK(signal(SIGCHLD, SIG_IGN) != SIG_ERR);
 	CHILD_CHECK(sigprocmask(SIG_SETMASK, NULL, &now) == 0);
@@ -167,6 +184,7 @@ static int forward_check(void *arg)
 	if (child == 0) {
 		struct rlimit no_core = { 0, 0 };
 
+		die_with_parent();
 		setrlimit(RLIMIT_CORE, &no_core);
 		if (nsu_signals_restore(&old) < 0)
 			_exit(99);
@@ -283,10 +301,12 @@ static int stops_check(void *arg)
 	int ws = -1;
 
 	(void)arg;
+	alarm(WATCHDOG);
 	CHILD_CHECK(nsu_signals_block(&old) == 0);
 	child = fork();
 	CHILD_CHECK(child >= 0);
 	if (child == 0) {
+		die_with_parent();
 		nsu_signals_restore(&old);
 		raise(SIGSTOP);
 		_exit(5); /* only once continued */

@@ -24,11 +24,14 @@ int run_in_child(int (*fn)(void *), void *arg);
 /* Default dispositions for every signal and an empty mask (in children). */
 void reset_signals(void);
 /* Assert that a wait status is a normal exit with status 0. */
-#define ck_assert_child_ok(ws) \
-	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, \
-		      "child failed: wait status 0x%x (exit %d, signal %d); see stderr", \
-		      (ws), WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, \
-		      WIFSIGNALED(ws) ? WTERMSIG(ws) : 0)
+#define ck_assert_child_ok(ws_expr) \
+	do { \
+		int ws_ = (ws_expr); /* evaluated once: it may run a child */ \
+		ck_assert_msg(WIFEXITED(ws_) && WEXITSTATUS(ws_) == 0, \
+			      "child failed: wait status 0x%x (exit %d, signal %d); see stderr", \
+			      ws_, WIFEXITED(ws_) ? WEXITSTATUS(ws_) : -1, \
+			      WIFSIGNALED(ws_) ? WTERMSIG(ws_) : 0); \
+	} while (0)
 
 /* Inside a run_in_child() function: fail with a message naming the line. */
 #define CHILD_CHECK(cond) \
