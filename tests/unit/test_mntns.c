@@ -4,6 +4,7 @@
  * not mean "greater id"; the function must find a greater one anyway. All
  * unsharing happens in forked children. */
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "testutil.h"
@@ -139,6 +140,62 @@ START_TEST(newer_across_cpus_0_then_1)
 }
 END_TEST
 
+static void note_retry(void *userdata, int priority, const char *fmt,
+		       va_list ap)
+{
+	(void)priority;
+	(void)fmt;
+	(void)ap;
+	*(int *)userdata += 1;
+}
+
+/* With both CPUs allowed, a retry moves between them; afterwards the
+ * caller's affinity must be both CPUs again, not the one that won. */
+static int restore_check(void *arg)
+{
+	struct nsu_ctx *ctx = nsu_ctx_new();
+	uint64_t a = 0, b = 0, min, after = 0;
+	cpu_set_t both, now;
+	int older, retries = 0;
+
+	(void)arg;
+	CHILD_CHECK(ctx != NULL);
+	CHILD_CHECK(sched_getaffinity(0, sizeof(both), &both) == 0);
+	CHILD_CHECK(CPU_ISSET(0, &both) && CPU_ISSET(1, &both));
+	CHILD_CHECK(pin_cpu(0) == 0 && unshare(CLONE_NEWNS) == 0);
+	CHILD_CHECK(nsu_mntns_self_id(ctx, &a) == 0);
+	CHILD_CHECK(pin_cpu(1) == 0 && unshare(CLONE_NEWNS) == 0);
+	CHILD_CHECK(nsu_mntns_self_id(ctx, &b) == 0);
+	/* start on the CPU whose batch is older: its next id is below the
+	 * other CPU's, so the first try almost always fails */
+	older = a < b ? 0 : 1;
+	min = a < b ? b : a;
+	CHILD_CHECK(pin_cpu(older) == 0);
+	CHILD_CHECK(sched_setaffinity(0, sizeof(both), &both) == 0);
+	nsu_ctx_set_log_fn(ctx, note_retry, &retries);
+	nsu_ctx_set_log_priority(ctx, 7);
+	CHILD_CHECK(nsu_mntns_unshare_newer(ctx, min) == 0);
+	CHILD_CHECK(nsu_mntns_self_id(ctx, &after) == 0);
+	CHILD_CHECK(after > min);
+	CHILD_CHECK(sched_getaffinity(0, sizeof(now), &now) == 0);
+	CHILD_CHECK(CPU_EQUAL(&now, &both));
+	if (retries == 0)
+		fprintf(stderr, "note: no retry was needed this time (ids %llu, %llu)\n",
+			(unsigned long long)a, (unsigned long long)b);
+	nsu_ctx_free(ctx);
+	return 0;
+}
+
+START_TEST(affinity_restored_after_retry)
+{
+	if (ncpus_allowed() < 2) {
+		fprintf(stderr, "SKIP part: only one CPU, nothing to move between\n");
+		return;
+	}
+	ck_assert_child_ok(run_in_child(restore_check, NULL));
+}
+END_TEST
+
 static Suite *mntns_suite(void)
 {
 	Suite *s = suite_create("mntns");
@@ -149,6 +206,7 @@ static Suite *mntns_suite(void)
 	tcase_add_test(tc, newer_than_parent_cpu1);
 	tcase_add_test(tc, newer_across_cpus_1_then_0);
 	tcase_add_test(tc, newer_across_cpus_0_then_1);
+	tcase_add_test(tc, affinity_restored_after_retry);
 	suite_add_tcase(s, tc);
 	return s;
 }
