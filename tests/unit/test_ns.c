@@ -299,6 +299,32 @@ START_TEST(open_pidfd_exited)
 }
 END_TEST
 
+START_TEST(open_pidfd_not_a_pidfd)
+{
+	struct nsu_ctx *ctx = ctx_with_proc(NULL);
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int pidfd = nsu_pidfd_open(getpid(), 0);
+	struct nsu_ns *ns;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(pidfd, 0);
+	/* an fd that is no pidfd is refused as such... */
+	errno = 0;
+	ck_assert_ptr_null(nsu_ns_open_pidfd(ctx, fd, NSU_NS_NET, 0));
+	ck_assert_int_eq(errno, EBADF);
+	/* ...and does not make the context believe the kernel lacks the
+	 * PIDFD_GET_*_NAMESPACE ioctls */
+	ck_assert_int_ne(ctx->has_pidfd_ns_ioctl, 0);
+	ns = nsu_ns_open_pidfd(ctx, pidfd, NSU_NS_NET, 0);
+	ck_assert_ptr_nonnull(ns);
+	ck_assert_int_eq(ctx->has_pidfd_ns_ioctl, 1);
+	nsu_ns_free(ns);
+	close(fd);
+	close(pidfd);
+	nsu_ctx_free(ctx);
+}
+END_TEST
+
 static int unshare_pid_time(void *arg)
 {
 	pid_t init;
@@ -607,6 +633,7 @@ static Suite *ns_suite(void)
 	tcase_add_test(tc, open_pidfd_ioctl);
 	tcase_add_test(tc, open_pidfd_proc_fallback);
 	tcase_add_test(tc, open_pidfd_exited);
+	tcase_add_test(tc, open_pidfd_not_a_pidfd);
 	tcase_add_test(tc, for_children);
 	tcase_add_test(tc, ns_ids);
 	tcase_add_test(tc, ns_equal_cases);

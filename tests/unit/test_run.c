@@ -292,6 +292,25 @@ START_TEST(forward_int_quit_when_asked)
 }
 END_TEST
 
+static int not_our_child(void *arg)
+{
+	sigset_t old;
+	int ws = 12345;
+
+	(void)arg;
+	CHILD_CHECK(nsu_signals_block(&old) == 0);
+	/* our parent is no child of ours: an error, not a hang */
+	CHILD_CHECK(nsu_wait_forward(getppid(), 0, &ws) == -ECHILD);
+	CHILD_CHECK(ws == 12345);
+	return 0;
+}
+
+START_TEST(wait_not_a_child)
+{
+	ck_assert_child_ok(run_in_child(not_our_child, NULL));
+}
+END_TEST
+
 /* NSU_FWD_STOPS: when the child stops, we stop; continued, we continue
  * the child. The test process plays the shell's job control. */
 static int stops_check(void *arg)
@@ -357,6 +376,7 @@ static Suite *run_suite_(void)
 	tcase_add_test(wait, swallow_int_quit);
 	tcase_add_test(wait, forward_int_quit_when_asked);
 	tcase_add_test(wait, forward_stops);
+	tcase_add_test(wait, wait_not_a_child);
 	suite_add_tcase(s, wait);
 	return s;
 }
