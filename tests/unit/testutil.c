@@ -30,15 +30,39 @@ struct nsu_ctx *ctx_with_proc(const char *rel)
 	return ctx;
 }
 
+/* One directory per suite run, made and removed by the runner process:
+ * a test that fails ends at once with _exit() and cannot clean up after
+ * itself, so every make_tmpdir() directory lives under this one. */
+static char *tmp_base;
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
 int run_suite(Suite *s)
 {
 	SRunner *sr = srunner_create(s);
+	const char *base = getenv("TMPDIR");
 	int failed;
 
+	if (!base || !*base)
+		base = "/tmp";
+	if (asprintf(&tmp_base, "%s/nsu-unit.XXXXXX", base) < 0 ||
+	    !mkdtemp(tmp_base)) {
+		perror("nsu-unit: temporary directory");
+		return EXIT_FAILURE;
+	}
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	nftw(tmp_base, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(tmp_base);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
@@ -76,23 +100,12 @@ int run_in_child(int (*fn)(void *), void *arg)
 
 char *make_tmpdir(void)
 {
-	const char *base = getenv("TMPDIR");
 	char *path;
 
-	if (!base || !*base)
-		base = "/tmp";
-	ck_assert_int_gt(asprintf(&path, "%s/nsu-unit.XXXXXX", base), 0);
+	ck_assert_ptr_nonnull(tmp_base);
+	ck_assert_int_gt(asprintf(&path, "%s/t.XXXXXX", tmp_base), 0);
 	ck_assert_msg(mkdtemp(path) != NULL, "mkdtemp %s: %m", path);
 	return path;
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 void remove_tree(const char *path)

@@ -43,8 +43,9 @@ void reset_signals(void);
 		} \
 	} while (0)
 
-/* A fresh empty directory under $TMPDIR (or /tmp), malloc'd path; and
- * recursive removal of it. */
+/* A fresh empty directory (malloc'd path) inside the suite's temporary
+ * directory under $TMPDIR or /tmp, which run_suite() removes at the end
+ * even when a test failed; and recursive removal of a tree. */
 char *make_tmpdir(void);
 void remove_tree(const char *path);
 /* Write TEXT (LEN bytes) to DIR/REL, creating the parent directories. */
