@@ -289,11 +289,17 @@ START_TEST(open_pidfd_exited)
 	errno = 0;
 	ck_assert_ptr_null(nsu_ns_open_pidfd(ctx, pidfd, NSU_NS_NET, 0));
 	ck_assert_int_eq(errno, ESRCH);
-	/* reaped: the fallback finds no PID to look up */
+	/* reaped: the fallback finds no PID to look up, the ioctl no task */
 	ck_assert_int_eq(waitpid(child, NULL, 0), child);
 	errno = 0;
 	ck_assert_ptr_null(nsu_ns_open_pidfd(ctx, pidfd, NSU_NS_NET, 0));
 	ck_assert_int_eq(errno, ESRCH);
+	ctx->has_pidfd_ns_ioctl = NSU_PROBE_UNKNOWN;
+	errno = 0;
+	ck_assert_ptr_null(nsu_ns_open_pidfd(ctx, pidfd, NSU_NS_USER, 0));
+	ck_assert_int_eq(errno, ESRCH);
+	/* a failure about the process says nothing about the kernel */
+	ck_assert_int_ne(ctx->has_pidfd_ns_ioctl, 0);
 	close(pidfd);
 	nsu_ctx_free(ctx);
 }
