@@ -330,9 +330,12 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-static char *escaped(const char *s)
+/* Process-supplied text, made safe. Raw output is left to libsmartcols,
+ * whose raw format encodes every unsafe byte (and spaces) as \xHH itself:
+ * escaping first would encode our backslashes a second time. */
+static char *escaped(const struct ctl *c, const char *s)
 {
-	char *r = nsu_escape_string(s, strlen(s));
+	char *r = c->o->raw ? strdup(s) : nsu_escape_string(s, strlen(s));
 
 	if (!r)
 		die_err(-ENOMEM, "out of memory");
@@ -370,7 +373,7 @@ static char *join_list(struct ctl *c, size_t n, const char *(*get)(const struct 
 		die_err(-ENOMEM, "out of memory");
 	p = s;
 	for (size_t i = 0; i < n; i++) {
-		char *x = escaped(get(e, i));
+		char *x = escaped(c, get(e, i));
 
 		if (i)
 			*p++ = c->sep;
@@ -396,7 +399,7 @@ static char *compute(struct ctl *c, struct row *r, int col)
 	case COL_TYPE:
 		return e ? xstrdup(nsu_nstype_name(nsu_nsent_type(e))) : NULL;
 	case COL_PATH:
-		return e && nsu_nsent_path(e) ? escaped(nsu_nsent_path(e)) : NULL;
+		return e && nsu_nsent_path(e) ? escaped(c, nsu_nsent_path(e)) : NULL;
 	case COL_NPROCS:
 		return e ? xasprintf("%zu", nsu_nsent_nprocs(e)) : NULL;
 	case COL_PID:
@@ -411,10 +414,10 @@ static char *compute(struct ctl *c, struct row *r, int col)
 		/* kernel threads have no command line: lsns shows comm */
 		if (nsu_task_load(c->l, t, NSU_PROC_CMDLINE) == 0 &&
 		    *nsu_task_cmdline(t))
-			return escaped(nsu_task_cmdline(t));
+			return escaped(c, nsu_task_cmdline(t));
 		if (nsu_task_load(c->l, t, NSU_PROC_STAT) < 0)
 			return NULL;
-		return escaped(nsu_task_comm(t));
+		return escaped(c, nsu_task_comm(t));
 	case COL_UID:
 		return t ? xasprintf("%u", (unsigned)nsu_task_uid(t)) : NULL;
 	case COL_USER: {
@@ -423,7 +426,7 @@ static char *compute(struct ctl *c, struct row *r, int col)
 		if (!t)
 			return NULL;
 		u = user_name(c, nsu_task_uid(t));
-		return u ? escaped(u) : xasprintf("%u", (unsigned)nsu_task_uid(t));
+		return u ? escaped(c, u) : xasprintf("%u", (unsigned)nsu_task_uid(t));
 	}
 	case COL_NETNSID:
 		if (!e || nsu_nsent_type(e) != NSU_NS_NET ||
@@ -793,10 +796,22 @@ static void print_rows(struct ctl *c)
 		if (flags & SCOLS_FL_WRAP) {
 			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
 						  scols_wrapnl_nextchunk, NULL);
-			scols_column_set_safechars(cl, "\n");
+			scols_column_set_safechars(cl, "\n\\");
+		} else {
+			/* our cells are escaped already (nsu_escape_string);
+			 * without this libsmartcols would encode the backslash
+			 * of each \xHH once more */
+			scols_column_set_safechars(cl, "\\");
 		}
 		if (o->json)
 			scols_column_set_json_type(cl, ci->json);
+		/* libsmartcols splits JSON arrays at newlines of wrapped cells */
+		if (o->json && (ci->json == SCOLS_JSON_ARRAY_NUMBER ||
+				ci->json == SCOLS_JSON_ARRAY_STRING)) {
+			scols_column_set_flags(cl, flags | SCOLS_FL_WRAP);
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
+		}
 	}
 	for (size_t i = 0; i < c->nrows; i++) {
 		struct row *r = &c->rows[i];
