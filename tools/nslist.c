@@ -958,7 +958,10 @@ static void collect_task_rows(struct ctl *c, struct nsu_nsent *within)
 			continue;
 		e = within && o->mode == MODE_PROCS ? within :
 			nsu_task_ns(t, NSU_NS_PID);
-		if (o->mode == MODE_PIDMAP && !e)
+		/* the map needs every NSpid chain; a process that exited
+		 * since the scan has none and no row */
+		if (o->mode == MODE_PIDMAP &&
+		    (!e || nsu_task_load(c->l, t, NSU_PROC_STATUS) < 0))
 			continue;
 		add_row(c, e, t);
 	}
