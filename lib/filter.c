@@ -50,12 +50,17 @@ struct parser {
 	struct nsu_filter *f;
 };
 
-static void set_err(struct parser *p, const char *msg)
+static void set_err_at(struct parser *p, const char *msg, size_t pos)
 {
 	if (!p->err) {
 		p->err = msg;
-		p->errpos = p->pos;
+		p->errpos = pos;
 	}
+}
+
+static void set_err(struct parser *p, const char *msg)
+{
+	set_err_at(p, msg, p->pos);
 }
 
 /* Words are whole words: "andy" is an identifier, never "and" + "y". */
@@ -250,6 +255,7 @@ static struct node *new_node(struct parser *p, enum node_kind k)
 static struct node *parse_primary(struct parser *p)
 {
 	struct node *n;
+	size_t rpos;
 
 	if (p->tok == T_NOT) {
 		next_token(p);
@@ -289,18 +295,19 @@ static struct node *parse_primary(struct parser *p)
 		n->kind = N_CMP;
 		n->op = p->tok;
 		next_token(p);
+		rpos = p->pos;
 		if (!parse_operand(p, &n->r)) {
 			node_free(n);
 			return NULL;
 		}
 		if (n->op == T_RE || n->op == T_NRE) {
 			if (n->r.kind != O_STRING) {
-				set_err(p, "a regular expression must be a quoted string");
+				set_err_at(p, "a regular expression must be a quoted string", rpos);
 				node_free(n);
 				return NULL;
 			}
 			if (regcomp(&n->re, n->r.text, REG_EXTENDED | REG_NOSUB) != 0) {
-				set_err(p, "invalid regular expression");
+				set_err_at(p, "invalid regular expression", rpos);
 				node_free(n);
 				return NULL;
 			}

@@ -238,7 +238,7 @@ static int scan_task(struct nsu_nslist *l, int dirfd, pid_t pid, pid_t tgid,
 	bool ok[NSU_NS_COUNT] = { false };
 	bool differs = false;
 	struct nsu_task *t;
-	int r = 0;
+	int r = 0, nok = 0, ngone = 0;
 
 	if (fstat(dirfd, &st) < 0)
 		return 0;
@@ -247,18 +247,23 @@ static int scan_task(struct nsu_nslist *l, int dirfd, pid_t pid, pid_t tgid,
 
 		snprintf(path, sizeof(path), "ns/%s", nsu_nstype_proc_entry(i));
 		if (fstatat(dirfd, path, &nst[i], 0) < 0) {
-			/* a zombie has no namespaces any more, a vanished
-			 * process no files: either way, not a member */
+			/* EACCES: not ours to see; ENOENT: a type this
+			 * kernel lacks, or the process is gone (below) */
 			if (gone(errno))
-				return 0;
+				ngone++;
 			continue;
 		}
+		nok++;
 		ok[i] = true;
 		if (leader && (!leader->ns[i] ||
 			       leader->ns[i]->ino != (uint64_t)nst[i].st_ino ||
 			       leader->ns[i]->dev != (uint64_t)nst[i].st_dev))
 			differs = true;
 	}
+	/* a zombie has no namespaces any more, a vanished process no files:
+	 * either way, not a member of anything */
+	if (nok == 0 && ngone > 0)
+		return 0;
 	/* --threads: a thread counts only where it differs from its leader */
 	if (leader && !differs)
 		return 0;
