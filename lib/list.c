@@ -359,12 +359,13 @@ static int scan_fds(struct nsu_nslist *l, int dirfd, pid_t pid, bool sockets)
 		return 0;
 	}
 	while (r == 0 && (de = readdir(d))) {
-		char link[64], holder[64], path[96];
+		char link[64], holder[64], path[PATH_MAX];
 		enum nsu_nstype type;
-		uint64_t ino;
+		uint64_t ino, fdno;
 		ssize_t n;
 
-		if (de->d_name[0] == '.')
+		if (nsu_parse_u64(de->d_name, strlen(de->d_name), INT32_MAX,
+				  false, &fdno) < 0)
 			continue;
 		n = readlinkat(fdd, de->d_name, link, sizeof(link) - 1);
 		if (n <= 0)
@@ -375,10 +376,10 @@ static int scan_fds(struct nsu_nslist *l, int dirfd, pid_t pid, bool sockets)
 
 			if (fstatat(fdd, de->d_name, &st, 0) < 0)
 				continue;
-			snprintf(holder, sizeof(holder), "fd %d:%s", (int)pid,
-				 de->d_name);
-			snprintf(path, sizeof(path), "%s/%d/fd/%s",
-				 l->ctx->proc_root, (int)pid, de->d_name);
+			snprintf(holder, sizeof(holder), "fd %d:%d", (int)pid,
+				 (int)fdno);
+			snprintf(path, sizeof(path), "%s/%d/fd/%d",
+				 l->ctx->proc_root, (int)pid, (int)fdno);
 			r = add_holder(l, type, st.st_dev, st.st_ino, holder,
 				       NULL, path);
 		} else if (sockets && strncmp(link, "socket:[", 8) == 0) {
@@ -400,10 +401,7 @@ static int scan_fds(struct nsu_nslist *l, int dirfd, pid_t pid, bool sockets)
 					continue;
 				}
 			}
-			if (nsu_parse_u64(de->d_name, strlen(de->d_name),
-					  INT32_MAX, true, &ino) < 0)
-				continue;
-			tfd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)ino, 0);
+			tfd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fdno, 0);
 			if (tfd < 0) {
 				if (errno == EPERM || errno == ENOSYS)
 					sockets = false;
@@ -418,7 +416,7 @@ static int scan_fds(struct nsu_nslist *l, int dirfd, pid_t pid, bool sockets)
 			 * at once and never exec */
 			if (fstat(nsfd, &st) == 0) {
 				snprintf(holder, sizeof(holder),
-					 "socket %d:%s", (int)pid, de->d_name);
+					 "socket %d:%d", (int)pid, (int)fdno);
 				r = add_holder(l, NSU_NS_NET, st.st_dev,
 					       st.st_ino, holder, NULL, NULL);
 			}
