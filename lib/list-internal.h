@@ -65,6 +65,7 @@ struct nsu_nslist {
 	struct nsu_hmap task_map; /* (pid, 0) -> task */
 	struct nsu_hmap sock_seen;/* (socket ino, 0) -> marker */
 	uint64_t nsfs_dev;        /* st_dev of nsfs, 0 until seen */
+	bool nsfs_is_real;        /* ... and it is nsfs (not a fixture) */
 	bool host_done;
 	uint64_t host_dev[NSU_NS_COUNT], host_ino[NSU_NS_COUNT];
 	int host_err[NSU_NS_COUNT]; /* PID 1 not readable (no ptrace access) */

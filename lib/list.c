@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "list-internal.h"
 
@@ -222,9 +223,58 @@ static int ns_add_task(struct nsu_nslist *l, struct nsu_nsent *e,
 
 /* ---- the /proc scan ---- */
 
+static int fstatfs_at(int dirfd, const char *path, struct statfs *sfs)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = fstatfs(fd, sfs) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
 static bool gone(int err)
 {
 	return err == ENOENT || err == ESRCH;
+}
+
+/* (dev, ino) of DIRFD/ns/TYPE. readlink() costs about half a stat() on
+ * these magic links and names the inode ("net:[4026531840]"); all
+ * namespaces live on the one nsfs superblock, so its st_dev, learned from
+ * the first real stat, completes the key. Anything unexpected (a fixture
+ * tree's symlinks) takes the stat() path. 0 or -errno. */
+static int ns_entry_stat(struct nsu_nslist *l, int dirfd, int type,
+			 struct stat *st)
+{
+	char path[32], buf[64];
+	enum nsu_nstype t;
+	uint64_t ino;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "ns/%s", nsu_nstype_proc_entry(type));
+	if (l->nsfs_dev && l->nsfs_is_real) {
+		n = readlinkat(dirfd, path, buf, sizeof(buf) - 1);
+		if (n < 0)
+			return -errno;
+		buf[n] = '\0';
+		if (nsu_parse_ns_link(buf, &t, &ino) == 0 && (int)t == type) {
+			st->st_dev = (dev_t)l->nsfs_dev;
+			st->st_ino = (ino_t)ino;
+			return 0;
+		}
+	}
+	if (fstatat(dirfd, path, st, 0) < 0)
+		return -errno;
+	if (!l->nsfs_dev) {
+		struct statfs sfs;
+
+		l->nsfs_dev = st->st_dev;
+		l->nsfs_is_real = fstatfs_at(dirfd, path, &sfs) == 0 &&
+				  (unsigned long)sfs.f_type == NSFS_MAGIC;
+	}
+	return 0;
 }
 
 /* Read the namespaces of one process or thread at DIRFD (PROC/PID or
@@ -243,13 +293,11 @@ static int scan_task(struct nsu_nslist *l, int dirfd, pid_t pid, pid_t tgid,
 	if (fstat(dirfd, &st) < 0)
 		return 0;
 	for (int i = 0; i < NSU_NS_COUNT; i++) {
-		char path[32];
-
-		snprintf(path, sizeof(path), "ns/%s", nsu_nstype_proc_entry(i));
-		if (fstatat(dirfd, path, &nst[i], 0) < 0) {
+		r = ns_entry_stat(l, dirfd, i, &nst[i]);
+		if (r < 0) {
 			/* EACCES: not ours to see; ENOENT: a type this
 			 * kernel lacks, or the process is gone (below) */
-			if (gone(errno))
+			if (gone(-r))
 				ngone++;
 			continue;
 		}
@@ -267,6 +315,7 @@ static int scan_task(struct nsu_nslist *l, int dirfd, pid_t pid, pid_t tgid,
 	/* --threads: a thread counts only where it differs from its leader */
 	if (leader && !differs)
 		return 0;
+	r = 0;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -302,7 +351,6 @@ static int scan_task(struct nsu_nslist *l, int dirfd, pid_t pid, pid_t tgid,
 		e = ns_get(l, i, nst[i].st_dev, nst[i].st_ino, &r);
 		if (!e)
 			return r;
-		l->nsfs_dev = nst[i].st_dev;
 		t->ns[i] = e;
 		r = ns_add_task(l, e, t);
 		if (r < 0)
@@ -339,91 +387,116 @@ static int add_holder(struct nsu_nslist *l, enum nsu_nstype type,
 	return r;
 }
 
+/* One entry NAME of PROC/PID/fd (directory FDD). 0 or -ENOMEM. */
+static int scan_fd_entry(struct nsu_nslist *l, int fdd, pid_t pid,
+			 const char *name, bool *sockets, int *pidfd)
+{
+	char link[64], holder[64], path[PATH_MAX];
+	enum nsu_nstype type;
+	uint64_t ino, fdno;
+	struct stat fst;
+	ssize_t n;
+	int r = 0;
+
+	if (nsu_parse_u64(name, strlen(name), INT32_MAX,
+			  false, &fdno) < 0)
+		return 0;
+	/* stat() through the link first: cheaper than readlink() (no name to
+	 * format), and the target's dev and mode say what it is */
+	if (fstatat(fdd, name, &fst, 0) < 0)
+		return 0;
+	if ((uint64_t)fst.st_dev == l->nsfs_dev && l->nsfs_is_real) {
+		n = readlinkat(fdd, name, link, sizeof(link) - 1);
+		if (n <= 0)
+			return 0;
+		link[n] = '\0';
+		if (nsu_parse_ns_link(link, &type, &ino) < 0 ||
+		    ino != (uint64_t)fst.st_ino)
+			return 0;
+		snprintf(holder, sizeof(holder), "fd %d:%d", (int)pid,
+			 (int)fdno);
+		snprintf(path, sizeof(path), "%s/%d/fd/%d",
+			 l->ctx->proc_root, (int)pid, (int)fdno);
+		r = add_holder(l, type, fst.st_dev, fst.st_ino, holder,
+			       NULL, path);
+	} else if (*sockets && S_ISSOCK(fst.st_mode)) {
+		uint64_t sino = (uint64_t)fst.st_ino;
+		struct stat st;
+		int sfd, nsfd, tfd;
+
+		if (nsu_hmap_get(&l->sock_seen, sino, 0))
+			return 0;
+		nsu_hmap_put(&l->sock_seen, sino, 0, (void *)1);
+		if (*pidfd < 0) {
+			*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+			if (*pidfd < 0) {
+				*sockets = false;
+				return 0;
+			}
+		}
+		tfd = (int)syscall(SYS_pidfd_getfd, *pidfd, (int)fdno, 0);
+		if (tfd < 0) {
+			if (errno == EPERM || errno == ENOSYS)
+				*sockets = false;
+			return 0;
+		}
+		sfd = tfd;
+		nsfd = ioctl(sfd, SIOCGSKNS);
+		close(sfd);
+		if (nsfd < 0)
+			return 0;
+		/* the kernel gives no O_CLOEXEC here; we close it
+		 * at once and never exec */
+		if (fstat(nsfd, &st) == 0) {
+			snprintf(holder, sizeof(holder),
+				 "socket %d:%d", (int)pid, (int)fdno);
+			r = add_holder(l, NSU_NS_NET, st.st_dev,
+				       st.st_ino, holder, NULL, NULL);
+		}
+		close(nsfd);
+	}
+	return r;
+}
+
+struct nsu_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
 /* Namespace fds and sockets in PROC/PID/fd. A socket keeps the network
  * namespace it was created in alive; SIOCGSKNS on a copy of the socket
- * (pidfd_getfd, which needs ptrace rights) tells which one. */
+ * (pidfd_getfd, which needs ptrace rights) tells which one. getdents64
+ * directly: this runs for every process, and opendir() costs an fcntl and
+ * a second getdents for nothing. */
 static int scan_fds(struct nsu_nslist *l, int dirfd, pid_t pid, bool sockets)
 {
 	_cleanup_close_ int pidfd = -1;
-	int fdd;
-	DIR *d;
-	struct dirent *de;
+	_cleanup_close_ int fdd = -1;
+	char buf[8192] __attribute__((aligned(8)));
 	int r = 0;
 
 	fdd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdd < 0)
 		return 0; /* gone, or not ours to look at */
-	d = fdopendir(fdd);
-	if (!d) {
-		close(fdd);
-		return 0;
-	}
-	while (r == 0 && (de = readdir(d))) {
-		char link[64], holder[64], path[PATH_MAX];
-		enum nsu_nstype type;
-		uint64_t ino, fdno;
-		ssize_t n;
+	for (;;) {
+		long n = syscall(SYS_getdents64, fdd, buf, sizeof(buf));
 
-		if (nsu_parse_u64(de->d_name, strlen(de->d_name), INT32_MAX,
-				  false, &fdno) < 0)
-			continue;
-		n = readlinkat(fdd, de->d_name, link, sizeof(link) - 1);
 		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		if (nsu_parse_ns_link(link, &type, &ino) == 0) {
-			struct stat st;
+			break;
+		for (long off = 0; off < n && r == 0;) {
+			struct nsu_dirent64 *de = (struct nsu_dirent64 *)(buf + off);
 
-			if (fstatat(fdd, de->d_name, &st, 0) < 0)
-				continue;
-			snprintf(holder, sizeof(holder), "fd %d:%d", (int)pid,
-				 (int)fdno);
-			snprintf(path, sizeof(path), "%s/%d/fd/%d",
-				 l->ctx->proc_root, (int)pid, (int)fdno);
-			r = add_holder(l, type, st.st_dev, st.st_ino, holder,
-				       NULL, path);
-		} else if (sockets && strncmp(link, "socket:[", 8) == 0) {
-			uint64_t sino;
-			const char *e = strchr(link + 8, ']');
-			struct stat st;
-			int sfd, nsfd, tfd;
-
-			if (!e || nsu_parse_u64(link + 8, (size_t)(e - link - 8),
-						 UINT64_MAX, false, &sino) < 0)
-				continue;
-			if (nsu_hmap_get(&l->sock_seen, sino, 0))
-				continue;
-			nsu_hmap_put(&l->sock_seen, sino, 0, (void *)1);
-			if (pidfd < 0) {
-				pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-				if (pidfd < 0) {
-					sockets = false;
-					continue;
-				}
-			}
-			tfd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fdno, 0);
-			if (tfd < 0) {
-				if (errno == EPERM || errno == ENOSYS)
-					sockets = false;
-				continue;
-			}
-			sfd = tfd;
-			nsfd = ioctl(sfd, SIOCGSKNS);
-			close(sfd);
-			if (nsfd < 0)
-				continue;
-			/* the kernel gives no O_CLOEXEC here; we close it
-			 * at once and never exec */
-			if (fstat(nsfd, &st) == 0) {
-				snprintf(holder, sizeof(holder),
-					 "socket %d:%d", (int)pid, (int)fdno);
-				r = add_holder(l, NSU_NS_NET, st.st_dev,
-					       st.st_ino, holder, NULL, NULL);
-			}
-			close(nsfd);
+			off += de->d_reclen;
+			r = scan_fd_entry(l, fdd, pid, de->d_name, &sockets, &pidfd);
 		}
+		/* proc fills the buffer as far as it can: room left over
+		 * means the directory is done */
+		if (r < 0 || n < (long)sizeof(buf) - 512)
+			break;
 	}
-	closedir(d);
 	return r;
 }
 

@@ -33,6 +33,15 @@ stop() {
 	return 0
 }
 
+# stop_forked CHILD PARENT: kill the child of an "unshare --fork" and let
+# the unshare (our own child) reap it and exit, so no zombie is left for the
+# harness to find.
+stop_forked() {
+	kill -KILL "$1" 2>/dev/null
+	wait "$2" 2>/dev/null
+	return 0
+}
+
 test_default_listing() {
 	require_tool NSLIST
 	expect_status "plain nslist" 0 "$NSLIST"
@@ -70,7 +79,7 @@ test_differential_lsns() {
 	expect_eq "PNS,ONS,NETNSID as lsns" \
 		"$(lsns -l -n -r -o NS,PNS,ONS,NETNSID | sort)" \
 		"$("$NSLIST" -l -n -r -o NS,PNS,ONS,NETNSID | sort)"
-	stop "$a" "$b" "$c" "$cu"
+	stop "$a" "$b"; stop_forked "$c" "$cu"
 }
 
 test_json_parity() {
@@ -115,7 +124,7 @@ kids = [c["ns"] for c in top[0].get("children", [])]
 assert int(sys.argv[3]) in kids, kids
 assert all(c["pns"] == int(sys.argv[2]) for c in top[0]["children"])
 EOF
-	stop "$p" "$pu"
+	stop_forked "$p" "$pu"
 }
 
 test_tree_owner() {
@@ -153,7 +162,7 @@ test_process_tree_text() {
 	expect_grep "child row drawn under it" "^ *$(ns_ino pid "$p") +$p +\`-sleep 1000$" "$T/o"
 	expect_eq "child right after parent" "$(grep -n "^ *$(ns_ino mnt "$pu") " "$T/o" | cut -d: -f1)" \
 		"$(($(grep -n "^ *$(ns_ino pid "$p") " "$T/o" | cut -d: -f1) - 1))"
-	stop "$p" "$pu"
+	stop_forked "$p" "$pu"
 }
 
 test_type_filter_repeatable() {
@@ -400,7 +409,7 @@ EOF
 	expect_eq "the container of the sleep" "$SLEEP" "$(cat "$T/out")"
 	expect_status "--pid-map -Q" 0 "$NSLIST" --pid-map -r -n -o PID -Q 'LEVEL > 0'
 	expect_eq "nested processes" "$(printf '%s\n' "$INNER" "$SLEEP")" "$(sort -n "$T/out")"
-	stop "$INNER" "$OUTER"
+	stop_forked "$INNER" "$OUTER"
 }
 
 test_translations() {
@@ -428,7 +437,7 @@ test_translations() {
 	expect_status "--host-pid missing" 1 "$NSLIST" --host-pid "$ns1:99"
 	expect_eq "nothing on stdout" "" "$(cat "$T/out")"
 	expect_status "--host-pid unknown ns" 1 "$NSLIST" --host-pid "12345:1"
-	stop "$INNER" "$OUTER"
+	stop_forked "$INNER" "$OUTER"
 }
 
 test_translation_pin() {
@@ -441,7 +450,7 @@ test_translation_pin() {
 	expect_eq "via pin name" "$SLEEP" "$(cat "$T/out")"
 	umount /run/nspin/box/pid
 	rm -rf /run/nspin
-	stop "$INNER" "$OUTER"
+	stop_forked "$INNER" "$OUTER"
 }
 
 test_threads() {
