@@ -245,15 +245,15 @@ static bool gone(int err)
  * namespaces live on the one nsfs superblock, so its st_dev, learned from
  * the first real stat, completes the key. Anything unexpected (a fixture
  * tree's symlinks) takes the stat() path. 0 or -errno. */
-static int ns_entry_stat(struct nsu_nslist *l, int dirfd, int type,
-			 struct stat *st)
+static int ns_entry_stat(struct nsu_nslist *l, int dirfd, const char *pfx,
+			 int type, struct stat *st)
 {
-	char path[32], buf[64];
+	char path[64], buf[64];
 	enum nsu_nstype t;
 	uint64_t ino;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "ns/%s", nsu_nstype_proc_entry(type));
+	snprintf(path, sizeof(path), "%sns/%s", pfx, nsu_nstype_proc_entry(type));
 	if (l->nsfs_dev && l->nsfs_is_real) {
 		n = readlinkat(dirfd, path, buf, sizeof(buf) - 1);
 		if (n < 0)
@@ -281,8 +281,8 @@ static int ns_entry_stat(struct nsu_nslist *l, int dirfd, int type,
  * PROC/TGID/task/TID). Returns 1 if recorded, 0 if skipped (vanished,
  * zombie), or a negative error. A type we may not see (EACCES) is left
  * NULL: unprivileged users see only their own processes fully. */
-static int scan_task(struct nsu_nslist *l, int dirfd, pid_t pid, pid_t tgid,
-		     const struct nsu_task *leader)
+static int scan_task(struct nsu_nslist *l, int dirfd, const char *pfx,
+		     pid_t pid, pid_t tgid, const struct nsu_task *leader)
 {
 	struct stat st, nst[NSU_NS_COUNT];
 	bool ok[NSU_NS_COUNT] = { false };
@@ -290,10 +290,10 @@ static int scan_task(struct nsu_nslist *l, int dirfd, pid_t pid, pid_t tgid,
 	struct nsu_task *t;
 	int r = 0, nok = 0, ngone = 0;
 
-	if (fstat(dirfd, &st) < 0)
+	if (fstatat(dirfd, *pfx ? pfx : ".", &st, 0) < 0)
 		return 0;
 	for (int i = 0; i < NSU_NS_COUNT; i++) {
-		r = ns_entry_stat(l, dirfd, i, &nst[i]);
+		r = ns_entry_stat(l, dirfd, pfx, i, &nst[i]);
 		if (r < 0) {
 			/* EACCES: not ours to see; ENOENT: a type this
 			 * kernel lacks, or the process is gone (below) */
@@ -471,14 +471,18 @@ struct nsu_dirent64 {
  * (pidfd_getfd, which needs ptrace rights) tells which one. getdents64
  * directly: this runs for every process, and opendir() costs an fcntl and
  * a second getdents for nothing. */
-static int scan_fds(struct nsu_nslist *l, int dirfd, pid_t pid, bool sockets)
+static int scan_fds(struct nsu_nslist *l, int dirfd, const char *pfx,
+		    pid_t pid, bool sockets)
 {
+	char fdpath[40];
+
 	_cleanup_close_ int pidfd = -1;
 	_cleanup_close_ int fdd = -1;
 	char buf[8192] __attribute__((aligned(8)));
 	int r = 0;
 
-	fdd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(fdpath, sizeof(fdpath), "%sfd", pfx);
+	fdd = openat(dirfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdd < 0)
 		return 0; /* gone, or not ours to look at */
 	for (;;) {
@@ -564,6 +568,39 @@ static int cmp_ns(const void *a, const void *b)
 	return (int)x->type - (int)y->type;
 }
 
+/* --threads: the other threads of process PID, each counted where its
+ * namespaces differ from the leader's. */
+static int scan_threads(struct nsu_nslist *l, int rootfd, pid_t pid,
+			const struct nsu_task *leader)
+{
+	char path[40];
+	int tfd, r = 0;
+	DIR *td;
+	struct dirent *te;
+
+	snprintf(path, sizeof(path), "%d/task", (int)pid);
+	tfd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0)
+		return 0;
+	td = fdopendir(tfd);
+	if (!td) {
+		close(tfd);
+		return 0;
+	}
+	while (r >= 0 && (te = readdir(td))) {
+		uint64_t tid;
+		char pfx[24];
+
+		if (nsu_parse_u64(te->d_name, strlen(te->d_name), INT32_MAX,
+				  false, &tid) < 0 || (pid_t)tid == pid)
+			continue;
+		snprintf(pfx, sizeof(pfx), "%d/", (int)tid);
+		r = scan_task(l, dirfd(td), pfx, (pid_t)tid, pid, leader);
+	}
+	closedir(td);
+	return r < 0 ? r : 0;
+}
+
 static int scan_procs(struct nsu_nslist *l)
 {
 	DIR *d;
@@ -578,7 +615,7 @@ static int scan_procs(struct nsu_nslist *l)
 	while (r >= 0 && (de = readdir(d))) {
 		uint64_t v;
 		pid_t pid;
-		int pfd;
+		char pfx[24];
 		struct nsu_task *leader;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
@@ -586,41 +623,15 @@ static int scan_procs(struct nsu_nslist *l)
 				  false, &v) < 0)
 			continue;
 		pid = (pid_t)v;
-		pfd = openat(dirfd(d), de->d_name,
-			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (pfd < 0)
-			continue; /* vanished */
-		r = scan_task(l, pfd, pid, pid, NULL);
+		/* paths relative to the proc root ("PID/ns/net"): cheaper
+		 * than an open and a close of every PID directory */
+		snprintf(pfx, sizeof(pfx), "%d/", (int)pid);
+		r = scan_task(l, dirfd(d), pfx, pid, pid, NULL);
 		leader = r > 0 ? l->tasks[l->ntasks - 1] : NULL;
 		if (r >= 0 && (fds || sockets))
-			r = scan_fds(l, pfd, pid, sockets);
-		if (r >= 0 && leader && (l->flags & NSU_LIST_THREADS)) {
-			int tfd = openat(pfd, "task",
-					 O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			DIR *td = tfd >= 0 ? fdopendir(tfd) : NULL;
-			struct dirent *te;
-
-			if (!td && tfd >= 0)
-				close(tfd);
-			while (td && r >= 0 && (te = readdir(td))) {
-				uint64_t tid;
-				int ttfd;
-
-				if (nsu_parse_u64(te->d_name, strlen(te->d_name),
-						  INT32_MAX, false, &tid) < 0 ||
-				    (pid_t)tid == pid)
-					continue;
-				ttfd = openat(dirfd(td), te->d_name,
-					      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-				if (ttfd < 0)
-					continue;
-				r = scan_task(l, ttfd, (pid_t)tid, pid, leader);
-				close(ttfd);
-			}
-			if (td)
-				closedir(td);
-		}
-		close(pfd);
+			r = scan_fds(l, dirfd(d), pfx, pid, sockets);
+		if (r >= 0 && leader && (l->flags & NSU_LIST_THREADS))
+			r = scan_threads(l, dirfd(d), pid, leader);
 	}
 	closedir(d);
 	return r < 0 ? r : 0;
