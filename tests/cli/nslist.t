@@ -382,6 +382,7 @@ time.sleep(1000)' > "$T/py" &
 start_nested() {
 	unshare --pid --fork --mount-proc unshare --pid --fork --mount-proc sleep 1000 > /dev/null 2>&1 &
 	OUTER=$!
+	INNER= SLEEP=
 	local i
 	for i in $(seq 100); do
 		INNER=$(pgrep -x unshare -P "$OUTER")
@@ -443,12 +444,14 @@ test_translations() {
 	# where the kernel has the translation ioctls, they are what answers
 	# (the NSpid fallback is exercised by "meson test --setup oldkernel")
 	if ! fault_active ns_get_pid_from_pidns && command -v strace >/dev/null; then
-		strace -f -o "$T/st" -e trace=ioctl "$NSLIST" --host-pid "$ns1:2" > "$T/out" ||
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			strace -f -o "$T/st" -e trace=ioctl "$NSLIST" --host-pid "$ns1:2" > "$T/out" ||
 			fail "under strace"
 		expect_eq "answer under strace" "$SLEEP" "$(cat "$T/out")"
 		grep -qE 'NS_GET_PID_FROM_PIDNS|_IOC\(_IOC_READ, 0xb7, 0x6' "$T/st" ||
 			fail "NS_GET_PID_FROM_PIDNS not used: $(grep ioctl "$T/st")"
-		strace -f -o "$T/st" -e trace=ioctl "$NSLIST" --ns-pid "$SLEEP@$ns1" > "$T/out" ||
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			strace -f -o "$T/st" -e trace=ioctl "$NSLIST" --ns-pid "$SLEEP@$ns1" > "$T/out" ||
 			fail "under strace"
 		expect_eq "answer under strace" 2 "$(cat "$T/out")"
 		grep -qE 'NS_GET_PID_IN_PIDNS|_IOC\(_IOC_READ, 0xb7, 0x8' "$T/st" ||
