@@ -445,8 +445,8 @@ static int scan_fd_entry(struct nsu_nslist *l, int fdd, pid_t pid,
 		close(sfd);
 		if (nsfd < 0)
 			return 0;
-		/* the kernel gives no O_CLOEXEC here; we close it
-		 * at once and never exec */
+		/* both fds come close-on-exec from the kernel
+		 * (pidfd_getfd, open_related_ns) and go at once */
 		if (fstat(nsfd, &st) == 0) {
 			snprintf(holder, sizeof(holder),
 				 "socket %d:%d", (int)pid, (int)fdno);

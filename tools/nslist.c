@@ -358,14 +358,16 @@ static const char *user_name(struct ctl *c, uid_t uid)
 	return c->ucache_name[c->nucache++];
 }
 
+/* NSFS or HOLDERS as one cell. Sockets are listed only for a namespace
+ * without processes: every network namespace in use has sockets, and
+ * there they say nothing about what keeps it alive. */
 static char *join_list(struct ctl *c, size_t n, const char *(*get)(const struct nsu_nsent *, size_t),
 		       const struct nsu_nsent *e)
 {
-	size_t len = 0;
+	bool skip_sockets = nsu_nsent_nprocs(e) > 0;
+	size_t len = 0, k = 0;
 	char *s, *p;
 
-	if (n == 0)
-		return NULL;
 	for (size_t i = 0; i < n; i++)
 		len += strlen(get(e, i)) * 4 + 1;
 	s = malloc(len + 1);
@@ -373,14 +375,21 @@ static char *join_list(struct ctl *c, size_t n, const char *(*get)(const struct 
 		die_err(-ENOMEM, "out of memory");
 	p = s;
 	for (size_t i = 0; i < n; i++) {
-		char *x = escaped(c, get(e, i));
+		char *x;
 
-		if (i)
+		if (skip_sockets && strncmp(get(e, i), "socket ", 7) == 0)
+			continue;
+		x = escaped(c, get(e, i));
+		if (k++)
 			*p++ = c->sep;
 		p = stpcpy(p, x);
 		free(x);
 	}
 	*p = '\0';
+	if (k == 0) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
