@@ -874,7 +874,7 @@ static struct nsu_nsent *resolve_ns_arg(struct ctl *c, const char *arg)
 		struct nsu_ns *ns = nsu_ns_open_path(c->ctx, arg, -1);
 
 		if (!ns)
-			die_err(-errno, "namespace %s", arg);
+			die_err(-errno, "unknown namespace: %s", arg);
 		e = nsu_nslist_find_ns_dev(c->l, nsu_ns_dev(ns), nsu_ns_ino(ns));
 		nsu_ns_free(ns);
 	}
