@@ -510,6 +510,23 @@ test_escaping() {
 	rm -f "$T/$name"
 }
 
+test_notruncate() {
+	require_tool NSLIST
+	command -v script >/dev/null || skip_test "script(1) not installed"
+	local p ino long
+	long=$(printf 'x%.0s' $(seq 120))
+	unshare --uts bash -c 'exec -a "sleep-$0" sleep 1000' "$long" > /dev/null 2>&1 &
+	p=$!
+	sleep 0.2
+	ino=$(ns_ino uts "$p")
+	# a 50-column terminal: COMMAND is cut, unless -u
+	script -qec "stty cols 50; \"$NSLIST\" -l -n -o NS,COMMAND -Q 'NS == $ino'" /dev/null > "$T/cut"
+	script -qec "stty cols 50; \"$NSLIST\" -u -l -n -o NS,COMMAND -Q 'NS == $ino'" /dev/null > "$T/full"
+	expect_eq "truncated to the terminal" 50 "$(tr -d '\r' < "$T/cut" | awk '{ print length }')"
+	expect_eq "-u keeps it whole" "$ino sleep-$long 1000" "$(tr -d '\r' < "$T/full" | sed 's/ *$//')"
+	stop "$p"
+}
+
 test_closed_pipe_and_full_disk() {
 	require_tool NSLIST
 	local err rc
@@ -568,6 +585,7 @@ run_test "--ns-pid and --host-pid across nested PID namespaces" test_translation
 run_test "--host-pid resolves a pin name" test_translation_pin
 run_test "--threads finds a thread's own namespace" test_threads
 run_test "control characters in a command are escaped" test_escaping
+run_test "-u: no truncation on a narrow terminal" test_notruncate
 run_test "closed pipe is quiet, /dev/full is an error" test_closed_pipe_and_full_disk
 run_test "unprivileged: sees its own namespaces, no errors" test_unprivileged
 run_test "--help and --version" test_help_version
