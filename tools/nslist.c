@@ -127,7 +127,8 @@ static noreturn void usage(void)
 	      "                          cgroup, time); may be repeated\n"
 	      " -u, --notruncate       don't truncate text in columns\n"
 	      " -W, --nowrap           don't use multi-line representation\n"
-	      " -T, --tree[=<rel>]     tree by process (default), owner or parent\n"
+	      " -T, --tree[=<rel>]     tree by owner (-T alone), parent or process\n"
+	      "                          (without -T: process)\n"
 	      " -H, --list-columns     list the available columns\n"
 	      "     --pid-map          one row per process: PIDs in every PID namespace\n"
 	      "     --host-pid <nsref>:<pid>\n"
@@ -207,10 +208,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'W': o->nowrap = true; break;
 		case 'T':
 			o->tree_set = true;
-			if (!optarg || strcmp(optarg, "process") == 0)
-				o->tree = TREE_PROCESS;
-			else if (strcmp(optarg, "owner") == 0)
+			/* as lsns: -T alone means owner; the process tree is
+			 * what you get without -T */
+			if (!optarg || strcmp(optarg, "owner") == 0)
 				o->tree = TREE_OWNER;
+			else if (strcmp(optarg, "process") == 0)
+				o->tree = TREE_PROCESS;
 			else if (strcmp(optarg, "parent") == 0)
 				o->tree = TREE_PARENT;
 			else
@@ -299,6 +302,7 @@ struct ctl {
 	size_t ncols;
 	bool need[NCOLS];          /* columns printed or filtered on */
 	struct nsu_filter *filter;
+	int *order;                /* output order of rows, NULL: as stored */
 	char sep;                  /* NSFS/HOLDERS separator */
 	/* a tiny uid -> name cache: a host has few distinct owners */
 	uid_t ucache_uid[32];
@@ -667,6 +671,11 @@ static int find_row_by_ns(struct ctl *c, uint64_t ino, int type)
 	return -1;
 }
 
+static int find_row_by_ns_ptr(struct ctl *c, const struct nsu_nsent *e)
+{
+	return e ? find_row_by_ns(c, nsu_nsent_ino(e), (int)nsu_nsent_type(e)) : -1;
+}
+
 struct pidx {
 	pid_t pid;
 	int row;
@@ -703,8 +712,9 @@ static void link_process_tree(struct ctl *c)
 		key.row = -1;
 		if (key.pid <= 0)
 			continue;
-		/* the first row of the parent process, preferring one of the
-		 * same namespace type */
+		/* as lsns: under the row of the parent process that comes
+		 * last before this one (rows are in inode order); a parent
+		 * process listed only later leaves this row at the top */
 		hit = NULL;
 		{
 			size_t lo = 0, hi = n;
@@ -720,47 +730,138 @@ static void link_process_tree(struct ctl *c)
 			if (lo < n && ix[lo].pid == key.pid)
 				hit = &ix[lo];
 		}
-		for (; hit && hit < ix + n && hit->pid == key.pid; hit++) {
-			struct row *p = &c->rows[hit->row];
-
-			if (best < 0)
+		for (; hit && hit < ix + n && hit->pid == key.pid; hit++)
+			if ((size_t)hit->row < i)
 				best = hit->row;
-			if (!r->ns || !p->ns ||
-			    nsu_nsent_type(p->ns) == nsu_nsent_type(r->ns)) {
-				best = hit->row;
-				break;
-			}
-		}
 		r->parent = best;
 	}
 	free(ix);
 }
 
+/* The namespace a row hangs under in the owner tree (a user namespace's
+ * parent, anything else's owner) or in the parent tree (pid and user
+ * namespaces' parent), from the scan; NULL if none is known. */
+static struct nsu_nsent *tree_relative(struct ctl *c, struct nsu_nsent *e,
+				       bool owner)
+{
+	enum nsu_nstype type = nsu_nsent_type(e);
+	uint64_t rel = 0;
+
+	if (type == NSU_NS_PID || type == NSU_NS_USER) {
+		if (owner && type != NSU_NS_USER)
+			goto by_owner;
+		if (nsu_nsent_parent_ino(c->l, e, &rel) < 0 || !rel)
+			return NULL;
+		return nsu_nslist_find_ns(c->l, rel, (int)type);
+	}
+	if (!owner)
+		return NULL;
+by_owner:
+	if (nsu_nsent_owner_ino(c->l, e, &rel) < 0 || !rel)
+		return NULL;
+	return nsu_nslist_find_ns(c->l, rel, NSU_NS_USER);
+}
+
+/* The owner (user namespace) of E as known to the scan, or NULL. */
+static struct nsu_nsent *owner_of(struct ctl *c, struct nsu_nsent *e)
+{
+	uint64_t rel = 0;
+
+	if (nsu_nsent_owner_ino(c->l, e, &rel) < 0 || !rel)
+		return NULL;
+	return nsu_nslist_find_ns(c->l, rel, NSU_NS_USER);
+}
+
+static int row_of(struct ctl *c, const struct nsu_nsent *e)
+{
+	for (size_t i = 0; e && i < c->nrows; i++)
+		if (c->rows[i].ns == e)
+			return (int)i;
+	return -1;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	uint64_t i = nsu_nsent_ino(x->ns), j = nsu_nsent_ino(y->ns);
+
+	if (i != j)
+		return i < j ? -1 : 1;
+	return (int)nsu_nsent_type(x->ns) - (int)nsu_nsent_type(y->ns);
+}
+
+/* As lsns: a tree needs its roots, so the namespaces rows hang under (and,
+ * in the parent tree, the owners of parentless rows) are listed too, even
+ * when -t, -p or -P left them out. */
+static void add_tree_relatives(struct ctl *c, bool owner)
+{
+	bool added = true;
+
+	while (added) {
+		size_t n = c->nrows;
+
+		added = false;
+		for (size_t i = 0; i < n; i++) {
+			struct nsu_nsent *rel = tree_relative(c, c->rows[i].ns, owner);
+
+			if (!rel && !owner)
+				rel = owner_of(c, c->rows[i].ns);
+			if (rel && row_of(c, rel) < 0) {
+				add_row(c, rel, nsu_nsent_task(rel));
+				added = c->nrows > n || added;
+			}
+		}
+		if (c->nrows > n)
+			added = true;
+		else
+			added = false;
+	}
+	qsort(c->rows, c->nrows, sizeof(*c->rows), cmp_rows);
+}
+
 static void link_ns_tree(struct ctl *c, bool owner)
 {
 	for (size_t i = 0; i < c->nrows; i++) {
-		struct row *r = &c->rows[i];
-		enum nsu_nstype type = nsu_nsent_type(r->ns);
-		uint64_t rel = 0;
-		int p;
+		struct nsu_nsent *rel = tree_relative(c, c->rows[i].ns, owner);
+		int p = rel ? find_row_by_ns(c, nsu_nsent_ino(rel),
+					     (int)nsu_nsent_type(rel)) : -1;
 
-		/* owner tree: a user namespace hangs under its parent user
-		 * namespace, anything else under its owner */
-		if ((!owner || type == NSU_NS_USER) &&
-		    (type == NSU_NS_PID || type == NSU_NS_USER)) {
-			if (nsu_nsent_parent_ino(c->l, r->ns, &rel) < 0)
-				continue;
-			p = find_row_by_ns(c, rel, (int)type);
-		} else if (owner) {
-			if (nsu_nsent_owner_ino(c->l, r->ns, &rel) < 0)
-				continue;
-			p = find_row_by_ns(c, rel, NSU_NS_USER);
-		} else {
-			continue;
-		}
 		if (p >= 0 && (size_t)p != i)
-			r->parent = p;
+			c->rows[i].parent = p;
 	}
+}
+
+/* Output order of the owner and parent trees, as lsns: a row comes after
+ * the row it hangs under (in the parent tree, a parentless row after its
+ * owner's row), otherwise in inode order. */
+static void order_visit(struct ctl *c, int i, bool owner, bool *done,
+			int *order, size_t *n, int depth)
+{
+	int first = c->rows[i].parent;
+
+	if (done[i] || depth > 64)
+		return;
+	if (first < 0 && !owner)
+		first = find_row_by_ns_ptr(c, owner_of(c, c->rows[i].ns));
+	if (first >= 0 && first != i)
+		order_visit(c, first, owner, done, order, n, depth + 1);
+	if (done[i])
+		return;
+	done[i] = true;
+	order[(*n)++] = i;
+}
+
+static void tree_order(struct ctl *c, bool owner)
+{
+	bool *done = calloc(c->nrows + 1, sizeof(*done));
+	size_t n = 0;
+
+	c->order = calloc(c->nrows + 1, sizeof(*c->order));
+	if (!done || !c->order)
+		die_err(-ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->nrows; i++)
+		order_visit(c, (int)i, owner, done, c->order, &n, 0);
+	free(done);
 }
 
 /* ---- printing ---- */
@@ -781,13 +882,11 @@ static void print_rows(struct ctl *c)
 	scols_table_enable_nowrap(tb, o->nowrap);
 	scols_table_set_name(tb, o->mode == MODE_PIDMAP ? "processes" :
 				 "namespaces");
-	if (o->tree != TREE_NONE) {
-		for (size_t i = 0; i < c->ncols; i++)
-			if (c->cols[i] == COL_COMMAND)
-				tree_col = (int)i;
-		if (tree_col < 0)
-			tree_col = 0;
-	}
+	/* as lsns: the process tree is drawn in COMMAND, the owner and parent
+	 * trees in NS; without that column the rows stay flat */
+	for (size_t i = 0; o->tree != TREE_NONE && i < c->ncols; i++)
+		if (c->cols[i] == (o->tree == TREE_PROCESS ? COL_COMMAND : COL_NS))
+			tree_col = (int)i;
 	for (size_t i = 0; i < c->ncols; i++) {
 		const struct colinfo *ci = &infos[c->cols[i]];
 		int flags = ci->flags;
@@ -795,8 +894,8 @@ static void print_rows(struct ctl *c)
 
 		if (o->notruncate)
 			flags &= ~SCOLS_FL_TRUNC;
-		if ((int)i == tree_col)
-			flags |= SCOLS_FL_TREE;
+		if ((int)i == tree_col) /* tree lines grow to the right */
+			flags = (flags | SCOLS_FL_TREE) & ~SCOLS_FL_RIGHT;
 		if (o->nowrap || o->raw)
 			flags &= ~SCOLS_FL_WRAP;
 		cl = scols_table_new_column(tb, ci->name, ci->whint, flags);
@@ -822,8 +921,8 @@ static void print_rows(struct ctl *c)
 						  scols_wrapnl_nextchunk, NULL);
 		}
 	}
-	for (size_t i = 0; i < c->nrows; i++) {
-		struct row *r = &c->rows[i];
+	for (size_t j = 0; j < c->nrows; j++) {
+		struct row *r = &c->rows[c->order ? (size_t)c->order[j] : j];
 
 		r->line = scols_table_new_line(tb, NULL);
 		if (!r->line)
@@ -835,11 +934,14 @@ static void print_rows(struct ctl *c)
 				die_err(-ENOMEM, "out of memory");
 		}
 	}
-	if (o->tree != TREE_NONE)
-		for (size_t i = 0; i < c->nrows; i++)
+	if (tree_col >= 0)
+		for (size_t k = 0; k < c->nrows; k++) {
+			size_t i = c->order ? (size_t)c->order[k] : k;
+
 			if (c->rows[i].parent >= 0)
 				scols_line_add_child(c->rows[c->rows[i].parent].line,
 						     c->rows[i].line);
+		}
 	scols_print_table(tb);
 	scols_unref_table(tb);
 }
@@ -941,15 +1043,17 @@ static void collect_ns_rows(struct ctl *c)
 	}
 }
 
-/* Whether task T is in namespace E (for PID namespaces: or one nested in
- * it, so a container's listing includes its own containers). */
+/* Whether task T is in namespace E. For the PID map also when it is in a
+ * PID namespace nested in E, so a container's map includes its own
+ * containers; a namespace listing (as lsns) shows direct members only. */
 static bool task_in(struct ctl *c, struct nsu_task *t, struct nsu_nsent *e)
 {
 	enum nsu_nstype type = nsu_nsent_type(e);
 
 	if (nsu_task_ns(t, type) == e)
 		return true;
-	if (type != NSU_NS_PID || !nsu_task_ns(t, type))
+	if (c->o->mode != MODE_PIDMAP || type != NSU_NS_PID ||
+	    !nsu_task_ns(t, type))
 		return false;
 	return nsu_pid_in_ns(c->l, e, nsu_task_pid(t)) > 0;
 }
@@ -1057,8 +1161,11 @@ static int run(struct opts *o)
 		collect_ns_rows(&c);
 		if (o->tree == TREE_PROCESS)
 			link_process_tree(&c);
-		else if (o->tree == TREE_OWNER || o->tree == TREE_PARENT)
+		else if (o->tree == TREE_OWNER || o->tree == TREE_PARENT) {
+			add_tree_relatives(&c, o->tree == TREE_OWNER);
 			link_ns_tree(&c, o->tree == TREE_OWNER);
+			tree_order(&c, o->tree == TREE_OWNER);
+		}
 		break;
 	case MODE_PROCS:
 		collect_task_rows(&c, resolve_ns_arg(&c, o->nsarg));
@@ -1084,6 +1191,7 @@ out:
 		for (int k = 0; k < NCOLS; k++)
 			free(c.rows[i].val[k]);
 	free(c.rows);
+	free(c.order);
 	for (size_t i = 0; i < c.nucache; i++)
 		free(c.ucache_name[i]);
 	nsu_filter_free(c.filter);

@@ -66,20 +66,42 @@ test_rows_exact() {
 test_differential_lsns() {
 	require_tool NSLIST
 	command -v lsns >/dev/null || skip_test "lsns not installed"
-	local a b c
+	local a b c cu cols
 	start_in --net --ipc; a=$P
 	start_in --uts --mount; b=$P
 	start_in --cgroup --pid --fork; c=$P; cu=$STARTED
-	expect_eq "NS,TYPE,NPROCS as lsns" \
-		"$(lsns -l -n -r -o NS,TYPE,NPROCS | sort)" \
-		"$("$NSLIST" -l -n -r -o NS,TYPE,NPROCS | sort)"
-	expect_eq "NS,PID,PPID,UID,USER,PATH as lsns" \
-		"$(lsns -l -n -r -o NS,PID,PPID,UID,USER,PATH | sort)" \
-		"$("$NSLIST" -l -n -r -o NS,PID,PPID,UID,USER,PATH | sort)"
-	expect_eq "PNS,ONS,NETNSID as lsns" \
-		"$(lsns -l -n -r -o NS,PNS,ONS,NETNSID | sort)" \
-		"$("$NSLIST" -l -n -r -o NS,PNS,ONS,NETNSID | sort)"
-	stop "$a" "$b"; stop_forked "$c" "$cu"
+	# each tool straight into a file: no pipeline processes that come and
+	# go between the two scans (each tool counts itself, the same way)
+	for cols in NS,TYPE,NPROCS NS,PID,PPID,UID,USER,PATH NS,PNS,ONS,NETNSID; do
+		lsns -l -n -r -o "$cols" > "$T/lsns"
+		"$NSLIST" -l -n -r -o "$cols" > "$T/ours"
+		expect_eq "$cols as lsns" "$(sort "$T/lsns")" "$(sort "$T/ours")"
+	done
+	stop "$a" "$b"
+	stop_forked "$c" "$cu"
+}
+
+test_default_output_as_lsns() {
+	require_tool NSLIST
+	command -v lsns >/dev/null || skip_test "lsns not installed"
+	local a b c au args
+	start_in --net --uts; a=$P
+	start_in --user --ipc; b=$P
+	start_in --pid --fork --mount-proc; c=$P; au=$STARTED
+	# the same text, trees included; each tool straight into a file so
+	# that the process set is the same for both
+	for args in "" "-J" "-T -o NS,TYPE,NPROCS,PID" "-J --tree=parent -o NS,TYPE,PNS,ONS" \
+		    "-l -o NS,TYPE,PATH,NPROCS,PID,PPID,UID,USER,PNS,ONS"; do
+		LC_ALL=C lsns $args > "$T/lsns"
+		LC_ALL=C "$NSLIST" $args > "$T/ours"
+		expect_eq "output of '$args'" "$(cat "$T/lsns")" "$(cat "$T/ours")"
+	done
+	# a namespace's processes; each lists itself last (the newest PID)
+	lsns -o PID,PPID,USER "$(ns_ino pid)" > "$T/lsns"
+	"$NSLIST" -o PID,PPID,USER "$(ns_ino pid)" > "$T/ours"
+	expect_eq "namespace argument" "$(head -n -1 "$T/lsns")" "$(head -n -1 "$T/ours")"
+	stop "$a" "$b"
+	stop_forked "$c" "$au"
 }
 
 test_json_parity() {
@@ -562,6 +584,7 @@ test_help_version() {
 run_test "default listing: lsns header, a row per namespace type" test_default_listing
 run_test "exact row for a new namespace (every process column)" test_rows_exact
 run_test "same namespaces, NPROCS, PIDs, paths, PNS/ONS/NETNSID as lsns" test_differential_lsns
+run_test "default output, JSON and namespace listing as lsns prints them" test_default_output_as_lsns
 run_test "JSON parses and matches lsns -J keys, types and values" test_json_parity
 run_test "-J -T parent nests child PID namespaces under children" test_json_tree_children
 run_test "--tree=owner puts a namespace under its user namespace" test_tree_owner
