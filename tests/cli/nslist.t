@@ -517,6 +517,22 @@ time.sleep(1000)' > "$T/py" &
 	stop "$p"
 }
 
+test_vanishing_processes() {
+	require_tool NSLIST
+	local churn i
+	# processes that come and go in their own namespaces during the scans
+	( while [ ! -e "$T/stop" ]; do unshare --net --uts true; done ) > /dev/null 2>&1 &
+	churn=$!
+	for i in $(seq 30); do
+		"$NSLIST" --output-all > /dev/null 2> "$T/err" || fail "run $i failed: $(cat "$T/err")"
+		[ -s "$T/err" ] && fail "run $i complained: $(cat "$T/err")"
+		"$NSLIST" --pid-map > /dev/null 2> "$T/err" || fail "pid-map run $i failed: $(cat "$T/err")"
+	done
+	touch "$T/stop"
+	wait "$churn"
+	return 0
+}
+
 test_escaping() {
 	require_tool NSLIST
 	local name p
@@ -607,6 +623,7 @@ run_test "--pid-map: NSpid chains in nested PID namespaces" test_pid_map_nested
 run_test "--ns-pid and --host-pid across nested PID namespaces" test_translations
 run_test "--host-pid resolves a pin name" test_translation_pin
 run_test "--threads finds a thread's own namespace" test_threads
+run_test "processes vanishing mid-scan are skipped, never fatal" test_vanishing_processes
 run_test "control characters in a command are escaped" test_escaping
 run_test "-u: no truncation on a narrow terminal" test_notruncate
 run_test "closed pipe is quiet, /dev/full is an error" test_closed_pipe_and_full_disk
