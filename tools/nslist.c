@@ -60,7 +60,8 @@ static const struct colinfo infos[NCOLS] = {
 	[COL_NSFS]    = { "NSFS", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "nsfs mountpoint (usually used network subsystem)" },
 	[COL_PNS]     = { "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent namespace identifier (inode number)" },
 	[COL_ONS]     = { "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner namespace identifier (inode number)" },
-	[COL_HOST]    = { "HOST", 4, 0, SCOLS_JSON_BOOLEAN, "namespace of PID 1 of this /proc (the host's)" },
+	/* null, not false, when PID 1 cannot be inspected */
+	[COL_HOST]    = { "HOST", 4, 0, SCOLS_JSON_BOOLEAN_OPTIONAL, "namespace of PID 1 of this /proc (the host's)" },
 	[COL_NSID]    = { "NSID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "64-bit namespace id (NS_GET_ID)" },
 	[COL_HOLDERS] = { "HOLDERS", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "mounts, fds and sockets keeping the namespace alive" },
 	[COL_NSPID]   = { "NSPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "PID inside its own PID namespace" },
@@ -637,6 +638,7 @@ static void list_columns(struct opts *o)
 			[SCOLS_JSON_BOOLEAN] = "boolean",
 			[SCOLS_JSON_ARRAY_STRING] = "array of strings",
 			[SCOLS_JSON_ARRAY_NUMBER] = "array of numbers",
+			[SCOLS_JSON_BOOLEAN_OPTIONAL] = "boolean or null",
 		};
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
