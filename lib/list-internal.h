@@ -49,7 +49,8 @@ struct nsu_nsent {
 	unsigned int done;
 	int rel_err;
 	uint64_t parent_ino, owner_ino, nsid;
-	bool have_nsid;
+	bool have_nsid, have_owner_uid;
+	uid_t owner_uid;
 	int netnsid;            /* -1 unassigned, -2 unknown */
 	bool netnsid_done;
 };

@@ -829,7 +829,15 @@ static void load_rel(struct nsu_nslist *l, struct nsu_nsent *e)
 	o = nsu_ns_owner(ns);
 	if (o) {
 		e->owner_ino = o->ino;
+		/* who created the namespace: the owner of its user namespace
+		 * (of itself, for a user namespace) */
+		if (nsu_ns_owner_uid(e->type == NSU_NS_USER ? ns : o,
+				     &e->owner_uid) == 0)
+			e->have_owner_uid = true;
 		nsu_ns_free(o);
+	} else if (e->type == NSU_NS_USER &&
+		   nsu_ns_owner_uid(ns, &e->owner_uid) == 0) {
+		e->have_owner_uid = true;
 	}
 	if (nsu_ns_id(ns, &id) == 0) {
 		e->nsid = id;
@@ -855,6 +863,18 @@ NSU_EXPORT int nsu_nsent_owner_ino(struct nsu_nslist *l,
 	if (e->rel_err)
 		return e->rel_err;
 	*ino = e->owner_ino;
+	return 0;
+}
+
+NSU_EXPORT int nsu_nsent_owner_uid(struct nsu_nslist *l, struct nsu_nsent *e,
+				   uid_t *uid)
+{
+	load_rel(l, e);
+	if (e->rel_err)
+		return e->rel_err;
+	if (!e->have_owner_uid)
+		return -ENOENT;
+	*uid = e->owner_uid;
 	return 0;
 }
 

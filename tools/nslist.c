@@ -433,14 +433,19 @@ static char *compute(struct ctl *c, struct row *r, int col)
 			return NULL;
 		return escaped(c, nsu_task_comm(t));
 	case COL_UID:
-		return t ? xasprintf("%u", (unsigned)nsu_task_uid(t)) : NULL;
 	case COL_USER: {
 		const char *u;
+		uid_t uid;
 
-		if (!t)
+		/* a namespace without processes: whoever owns it */
+		if (t)
+			uid = nsu_task_uid(t);
+		else if (!e || nsu_nsent_owner_uid(c->l, e, &uid) < 0)
 			return NULL;
-		u = user_name(c, nsu_task_uid(t));
-		return u ? escaped(c, u) : xasprintf("%u", (unsigned)nsu_task_uid(t));
+		if (col == COL_UID)
+			return xasprintf("%u", (unsigned)uid);
+		u = user_name(c, uid);
+		return u ? escaped(c, u) : xasprintf("%u", (unsigned)uid);
 	}
 	case COL_NETNSID:
 		if (!e || nsu_nsent_type(e) != NSU_NS_NET ||

@@ -403,6 +403,10 @@ int nsu_nsent_parent_ino(struct nsu_nslist *l, struct nsu_nsent *e,
 int nsu_nsent_owner_ino(struct nsu_nslist *l, struct nsu_nsent *e,
 			uint64_t *ino);
 int nsu_nsent_id(struct nsu_nslist *l, struct nsu_nsent *e, uint64_t *id);
+/* The uid that owns E: NS_GET_OWNER_UID of its user namespace (of E itself
+ * for a user namespace). 0 or negative error. */
+int nsu_nsent_owner_uid(struct nsu_nslist *l, struct nsu_nsent *e,
+			uid_t *uid);
 /* The id our network namespace gave network namespace E (RTM_GETNSID): 0 and
  * *netnsid set (-1 when unassigned), or negative error. */
 int nsu_nsent_netnsid(struct nsu_nslist *l, struct nsu_nsent *e,

@@ -339,6 +339,15 @@ test_persistent_mount() {
 	stop "$p"
 	expect_status "-P" 0 "$NSLIST" -P -l -n -r -o NS,TYPE,NPROCS,NSFS,PATH,HOLDERS
 	expect_eq "persistent row" "$ino net 0 $T/netns $T/netns mount\\x20$T/netns" "$(cat "$T/out")"
+	# no process: the namespace's owner stands in for UID and USER; PID
+	# and COMMAND stay empty (null in JSON)
+	expect_status "owner" 0 "$NSLIST" -P -J -l -o NS,PID,UID,USER,COMMAND
+	python3 - "$T/out" "$ino" <<'EOF' || fail "row without process"
+import json, sys
+r = json.load(open(sys.argv[1]))["namespaces"]
+assert r == [{"ns": int(sys.argv[2]), "pid": None, "uid": 0, "user": "root",
+              "command": None}], r
+EOF
 	expect_status "in the full list" 0 "$NSLIST" -l -n -r -o NS,NPROCS,NSFS -t net
 	expect_grep "row" "^$ino 0 $T/netns$" "$T/out"
 	umount "$T/netns"
