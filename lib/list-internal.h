@@ -42,6 +42,7 @@ struct nsu_nsent {
 	size_t nprocs;
 	struct nsu_task *task;  /* lowest PID in it, or NULL */
 	char *path;             /* a file that opens it */
+	int fd;                 /* or an open fd (found by ioctl), -1 */
 	char **nsfs;            /* nsfs mount points */
 	size_t n_nsfs;
 	char **holders;         /* "mount PATH", "fd PID:N", "socket PID:N" */

@@ -169,6 +169,7 @@ static struct nsu_nsent *ns_get(struct nsu_nslist *l, enum nsu_nstype type,
 	e->dev = dev;
 	e->ino = ino;
 	e->netnsid = -2;
+	e->fd = -1;
 	if (nsu_hmap_put(&l->ns_map, dev, ino, e) < 0) {
 		free(e);
 		goto nomem;
@@ -189,6 +190,8 @@ static void nsent_free(struct nsu_nsent *e)
 	free(e->nsfs);
 	free(e->holders);
 	free(e->path);
+	if (e->fd >= 0)
+		close(e->fd);
 	free(e);
 }
 
@@ -790,6 +793,20 @@ NSU_EXPORT struct nsu_ns *nsu_nsent_open(struct nsu_nslist *l,
 {
 	struct nsu_ns *ns;
 
+	if (!e->path && e->fd >= 0) {
+		int fd = fcntl(e->fd, F_DUPFD_CLOEXEC, 3);
+
+		if (fd < 0)
+			return NULL;
+		ns = nsu_ns_from_fd(l->ctx, fd, (int)e->type);
+		if (!ns) {
+			int err = errno;
+
+			close(fd);
+			errno = err;
+		}
+		return ns;
+	}
 	if (!e->path) {
 		errno = ENOENT;
 		return NULL;
@@ -804,6 +821,46 @@ NSU_EXPORT struct nsu_ns *nsu_nsent_open(struct nsu_nslist *l,
 		return NULL;
 	}
 	return ns;
+}
+
+NSU_EXPORT int nsu_nslist_add_relatives(struct nsu_nslist *l)
+{
+	size_t before = l->nns;
+
+	/* l->nns grows while we go: relatives of relatives are found too */
+	for (size_t i = 0; i < l->nns; i++) {
+		struct nsu_nsent *e = l->ns[i];
+		struct nsu_ns *ns = nsu_nsent_open(l, e);
+
+		if (!ns)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			struct nsu_nsent *g;
+			struct nsu_ns *rel;
+			int r = 0;
+
+			if (k == 0 && e->type != NSU_NS_PID && e->type != NSU_NS_USER)
+				continue;
+			/* EPERM: beyond our own namespaces, not ours to see */
+			rel = k == 0 ? nsu_ns_parent(ns) : nsu_ns_owner(ns);
+			if (!rel)
+				continue;
+			if (!nsu_hmap_get(&l->ns_map, rel->dev, rel->ino)) {
+				g = ns_get(l, rel->type, rel->dev, rel->ino, &r);
+				if (!g) {
+					nsu_ns_free(rel);
+					nsu_ns_free(ns);
+					return r;
+				}
+				g->fd = nsu_steal_fd(&rel->fd);
+			}
+			nsu_ns_free(rel);
+		}
+		nsu_ns_free(ns);
+	}
+	if (l->nns > before)
+		qsort(l->ns, l->nns, sizeof(*l->ns), cmp_ns);
+	return (int)(l->nns - before);
 }
 
 static void load_rel(struct nsu_nslist *l, struct nsu_nsent *e)

@@ -1165,6 +1165,14 @@ static int run(struct opts *o)
 		rc = run_translation(&c);
 		goto out;
 	case MODE_NS:
+		/* as lsns, the trees of relations show the namespaces no
+		 * process is in but that own or parent listed ones */
+		if (o->tree == TREE_OWNER || o->tree == TREE_PARENT) {
+			int r = nsu_nslist_add_relatives(c.l);
+
+			if (r < 0)
+				die_err(r, "cannot find parent and owner namespaces");
+		}
 		collect_ns_rows(&c);
 		if (o->tree == TREE_PROCESS)
 			link_process_tree(&c);

@@ -373,6 +373,12 @@ size_t nsu_nslist_task_count(const struct nsu_nslist *l);
 struct nsu_task *nsu_nslist_task(const struct nsu_nslist *l, size_t i);
 /* The task with PID, or NULL. */
 struct nsu_task *nsu_nslist_find_task(const struct nsu_nslist *l, pid_t pid);
+/* Add the namespaces that the listed ones have as parent (pid, user) or
+ * owner (user) but that no process, mount or fd showed: a user namespace
+ * whose every process lives in a child namespace, for instance. They have
+ * no processes and are opened through an fd the kernel handed out. The
+ * number added, or negative error. */
+int nsu_nslist_add_relatives(struct nsu_nslist *l);
 /* 1 if E is the namespace PID 1 of the proc root uses, 0 if not, negative
  * error when PID 1's namespaces cannot be read (-EACCES). */
 int nsu_nslist_is_host(struct nsu_nslist *l, const struct nsu_nsent *e);

@@ -173,6 +173,50 @@ EOF
 	stop "$p"
 }
 
+test_tree_ghost_user_namespace() {
+	require_tool NSLIST
+	local p outer inner net
+	# the outer user namespace keeps no process: all live in the inner one
+	unshare --user --map-root-user sh -c \
+		'exec unshare --user --map-root-user --net sleep 1000' > /dev/null 2>&1 &
+	p=$!
+	for i in $(seq 100); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] &&
+			[ "$(ns_ino net "$p")" != "$(ns_ino net)" ] && break
+		sleep 0.05
+	done
+	inner=$(ns_ino user "$p")
+	net=$(ns_ino net "$p")
+	outer=$("$NSLIST" -l -n -r -o PNS -t user -Q "NS == $inner")
+	[ -n "$outer" ] && [ "$outer" != 0 ] || { stop "$p"; fail "no parent for $inner"; }
+	# the plain listing cannot see it; the owner tree asks the kernel
+	expect_eq "not in the list" "" "$("$NSLIST" -l -n -r -o NS -Q "NS == $outer")"
+	"$NSLIST" -J -T -o NS,TYPE,NPROCS,PID > "$T/j" || fail "nslist -T failed"
+	python3 - "$T/j" "$outer" "$inner" "$net" <<'EOF' || fail "owner tree"
+import json, sys
+d = json.load(open(sys.argv[1]))
+outer, inner, net = map(int, sys.argv[2:])
+def find(rows, ns):
+    for r in rows:
+        if r["ns"] == ns:
+            return r
+        x = find(r.get("children", []), ns)
+        if x:
+            return x
+o = find(d["namespaces"], outer)
+assert o and o["type"] == "user" and o["nprocs"] == 0 and o["pid"] is None, o
+i = [c for c in o.get("children", []) if c["ns"] == inner]
+assert i and i[0]["nprocs"] == 1, o
+assert net in [c["ns"] for c in i[0].get("children", [])], i
+EOF
+	if command -v lsns >/dev/null; then
+		lsns -T -o NS,TYPE,NPROCS,PID > "$T/lsns"
+		"$NSLIST" -T -o NS,TYPE,NPROCS,PID > "$T/ours"
+		expect_eq "as lsns" "$(cat "$T/lsns")" "$(cat "$T/ours")"
+	fi
+	stop "$p"
+}
+
 test_process_tree_text() {
 	require_tool NSLIST
 	local p
@@ -613,6 +657,7 @@ run_test "default output, JSON and namespace listing as lsns prints them" test_d
 run_test "JSON parses and matches lsns -J keys, types and values" test_json_parity
 run_test "-J -T parent nests child PID namespaces under children" test_json_tree_children
 run_test "--tree=owner puts a namespace under its user namespace" test_tree_owner
+run_test "owner tree shows a user namespace no process is in" test_tree_ghost_user_namespace
 run_test "process tree: a child namespace row drawn under its parent" test_process_tree_text
 run_test "-t is repeatable and exact" test_type_filter_repeatable
 run_test "-p lists exactly the process's namespaces; missing pid exits 1" test_task_option
