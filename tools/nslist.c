@@ -802,26 +802,16 @@ static int cmp_rows(const void *a, const void *b)
  * when -t, -p or -P left them out. */
 static void add_tree_relatives(struct ctl *c, bool owner)
 {
-	bool added = true;
-
-	while (added) {
-		size_t n = c->nrows;
-
-		added = false;
-		for (size_t i = 0; i < n; i++) {
+	/* each pass looks at the rows the previous one added */
+	for (size_t from = 0, to; from < (to = c->nrows); from = to) {
+		for (size_t i = from; i < to; i++) {
 			struct nsu_nsent *rel = tree_relative(c, c->rows[i].ns, owner);
 
 			if (!rel && !owner)
 				rel = owner_of(c, c->rows[i].ns);
-			if (rel && row_of(c, rel) < 0) {
+			if (rel && row_of(c, rel) < 0)
 				add_row(c, rel, nsu_nsent_task(rel));
-				added = c->nrows > n || added;
-			}
 		}
-		if (c->nrows > n)
-			added = true;
-		else
-			added = false;
 	}
 	qsort(c->rows, c->nrows, sizeof(*c->rows), cmp_rows);
 }
