@@ -195,6 +195,43 @@ START_TEST(real_proc_has_self)
 }
 END_TEST
 
+START_TEST(real_proc_relatives)
+{
+	/* relatives found by ioctl can be opened and are what they claim */
+	struct nsu_ctx *ctx = ctx_with_proc(NULL);
+	struct nsu_nslist *l = nsu_nslist_scan(ctx, 0);
+	size_t before;
+	int added;
+
+	ck_assert_ptr_nonnull(l);
+	before = nsu_nslist_ns_count(l);
+	added = nsu_nslist_add_relatives(l);
+	ck_assert_int_ge(added, 0);
+	ck_assert_uint_eq(nsu_nslist_ns_count(l), before + (size_t)added);
+	/* a second call finds nothing new */
+	ck_assert_int_eq(nsu_nslist_add_relatives(l), 0);
+	for (size_t i = 0; i < nsu_nslist_ns_count(l); i++) {
+		struct nsu_nsent *e = nsu_nslist_ns(l, i);
+		struct nsu_ns *ns;
+
+		if (i)
+			ck_assert_uint_le(nsu_nsent_ino(nsu_nslist_ns(l, i - 1)),
+					  nsu_nsent_ino(e));
+		/* only the ones found by ioctl (no process, path or holder) */
+		if (nsu_nsent_nprocs(e) || nsu_nsent_path(e) ||
+		    nsu_nsent_holder_count(e))
+			continue;
+		ns = nsu_nsent_open(l, e);
+		ck_assert_ptr_nonnull(ns);
+		ck_assert_uint_eq(nsu_ns_ino(ns), nsu_nsent_ino(e));
+		ck_assert_int_eq(nsu_ns_type(ns), nsu_nsent_type(e));
+		nsu_ns_free(ns);
+	}
+	nsu_nslist_free(l);
+	nsu_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(ns_links)
 {
 	enum nsu_nstype t;
@@ -287,6 +324,7 @@ int main(void)
 	tcase_add_test(tc, host_is_pid1s);
 	tcase_add_test(tc, missing_proc_root);
 	tcase_add_test(tc, real_proc_has_self);
+	tcase_add_test(tc, real_proc_relatives);
 	tcase_add_test(tc, ns_links);
 	tcase_add_test(tc, hash_table);
 	tcase_add_test(tc, escaper);
