@@ -287,14 +287,12 @@ static int ns_entry_stat(struct nsu_nslist *l, int dirfd, const char *pfx,
 static int scan_task(struct nsu_nslist *l, int dirfd, const char *pfx,
 		     pid_t pid, pid_t tgid, const struct nsu_task *leader)
 {
-	struct stat st, nst[NSU_NS_COUNT];
+	struct stat nst[NSU_NS_COUNT];
 	bool ok[NSU_NS_COUNT] = { false };
 	bool differs = false;
 	struct nsu_task *t;
 	int r = 0, nok = 0, ngone = 0;
 
-	if (fstatat(dirfd, *pfx ? pfx : ".", &st, 0) < 0)
-		return 0;
 	for (int i = 0; i < NSU_NS_COUNT; i++) {
 		r = ns_entry_stat(l, dirfd, pfx, i, &nst[i]);
 		if (r < 0) {
@@ -324,7 +322,7 @@ static int scan_task(struct nsu_nslist *l, int dirfd, const char *pfx,
 		return -ENOMEM;
 	t->pid = pid;
 	t->tgid = tgid;
-	t->uid = st.st_uid;
+	t->uid = (uid_t)-1; /* NSU_TASK_OWNER, when asked */
 	if (l->ntasks == l->cap_tasks) {
 		size_t nc = l->cap_tasks ? l->cap_tasks * 2 : 256;
 		struct nsu_task **na = realloc(l->tasks, nc * sizeof(*na));
@@ -1045,6 +1043,17 @@ NSU_EXPORT int nsu_task_load(struct nsu_nslist *l, struct nsu_task *t,
 
 	if (t->vanished)
 		return -ESRCH;
+	if (need & NSU_TASK_OWNER) {
+		int r = nsu_proc_owner(l->ctx, t->pid, &t->uid);
+
+		if (r < 0) {
+			if (r == -ESRCH)
+				t->vanished = true;
+			return r;
+		}
+		t->have |= NSU_TASK_OWNER;
+		need &= ~NSU_TASK_OWNER;
+	}
 	if (!need)
 		return 0;
 	p = nsu_proc_read(l->ctx, t->pid, need);

@@ -438,6 +438,8 @@ static char *compute(struct ctl *c, struct row *r, int col)
 		uid_t uid;
 
 		/* a namespace without processes: whoever owns it */
+		if (t && nsu_task_load(c->l, t, NSU_TASK_OWNER) < 0)
+			return NULL;
 		if (t)
 			uid = nsu_task_uid(t);
 		else if (!e || nsu_nsent_owner_uid(c->l, e, &uid) < 0)

@@ -421,11 +421,15 @@ int nsu_nsent_netnsid(struct nsu_nslist *l, struct nsu_nsent *e,
 pid_t nsu_task_pid(const struct nsu_task *t);
 /* The thread group (process) of a thread; == PID for a process. */
 pid_t nsu_task_tgid(const struct nsu_task *t);
-/* Owner of PROC/PID (its effective uid). */
+/* For nsu_task_load(), with the NSU_PROC_* parts: the owner of PROC/PID. */
+#define NSU_TASK_OWNER 0x100
+/* After NSU_TASK_OWNER: the owner of PROC/PID (its effective uid), else
+ * (uid_t)-1. */
 uid_t nsu_task_uid(const struct nsu_task *t);
 /* Its namespace of TYPE, or NULL when we may not see it. */
 struct nsu_nsent *nsu_task_ns(const struct nsu_task *t, enum nsu_nstype type);
-/* Read the NSU_PROC_* parts WHAT (once). 0, -ESRCH when it vanished. */
+/* Read the NSU_PROC_* (and NSU_TASK_OWNER) parts WHAT, once each. 0,
+ * -ESRCH when it vanished. */
 int nsu_task_load(struct nsu_nslist *l, struct nsu_task *t, unsigned int what);
 /* After NSU_PROC_STAT: */
 pid_t nsu_task_ppid(const struct nsu_task *t);

@@ -142,6 +142,15 @@ START_TEST(lazy_reads_and_odd_names)
 	ck_assert_int_eq(chain[0], 102);
 	ck_assert_int_eq(chain[1], 2);
 	ck_assert_int_eq(chain[2], 1);
+	/* the owner is read only when asked */
+	ck_assert_uint_eq(nsu_task_uid(t), (uid_t)-1);
+	ck_assert_int_eq(nsu_task_load(l, t, NSU_TASK_OWNER), 0);
+	{
+		struct stat st;
+
+		ck_assert_int_eq(stat(fixture("nslist/proc/102"), &st), 0);
+		ck_assert_uint_eq(nsu_task_uid(t), st.st_uid);
+	}
 	/* a kernel thread has an empty command line */
 	t = nsu_nslist_find_task(l, 2);
 	ck_assert_int_eq(nsu_task_load(l, t, NSU_PROC_CMDLINE), 0);
