@@ -343,6 +343,150 @@ const char *nsu_version(void);
 
 /* == section: list (nslist) == */
 
+/* Namespace discovery: one scan of the proc root that finds every
+ * namespace a process (or, with NSU_LIST_THREADS, a thread) is in, plus
+ * namespaces kept alive only by an nsfs bind mount, an open namespace fd or
+ * a socket. Namespaces are keyed by (dev, ino); per-process details (stat,
+ * status, cmdline) are read only when asked for, once. Processes that vanish
+ * mid-scan are skipped. */
+struct nsu_nslist;
+struct nsu_nsent; /* one namespace in a list */
+struct nsu_task;  /* one process (or thread) in a list */
+
+#define NSU_LIST_THREADS    0x1 /* threads with namespaces of their own */
+#define NSU_LIST_NO_MOUNTS  0x2 /* skip nsfs mounts (mountinfo) */
+#define NSU_LIST_NO_FDS     0x4 /* skip namespace fds in PROC/PID/fd */
+#define NSU_LIST_NO_SOCKETS 0x8 /* skip the network namespaces of sockets */
+
+/* Scan. NULL + errno. */
+struct nsu_nslist *nsu_nslist_scan(struct nsu_ctx *ctx, unsigned int flags);
+void nsu_nslist_free(struct nsu_nslist *l);
+/* Namespaces, sorted by inode number (then type). */
+size_t nsu_nslist_ns_count(const struct nsu_nslist *l);
+struct nsu_nsent *nsu_nslist_ns(const struct nsu_nslist *l, size_t i);
+/* The namespace with inode INO (and TYPE, or -1 for any), or NULL. */
+struct nsu_nsent *nsu_nslist_find_ns(const struct nsu_nslist *l, uint64_t ino,
+				     int type);
+/* The namespace with exactly (DEV, INO), or NULL. */
+struct nsu_nsent *nsu_nslist_find_ns_dev(const struct nsu_nslist *l,
+					 uint64_t dev, uint64_t ino);
+/* Processes and threads, sorted by PID (the proc root's PIDs). */
+size_t nsu_nslist_task_count(const struct nsu_nslist *l);
+struct nsu_task *nsu_nslist_task(const struct nsu_nslist *l, size_t i);
+/* The task with PID, or NULL. */
+struct nsu_task *nsu_nslist_find_task(const struct nsu_nslist *l, pid_t pid);
+/* Add the namespaces that the listed ones have as parent (pid, user) or
+ * owner (user) but that no process, mount or fd showed: a user namespace
+ * whose every process lives in a child namespace, for instance. They have
+ * no processes and are opened through an fd the kernel handed out. The
+ * number added, or negative error. */
+int nsu_nslist_add_relatives(struct nsu_nslist *l);
+/* 1 if E is the namespace PID 1 of the proc root uses, 0 if not, negative
+ * error when PID 1's namespaces cannot be read (-EACCES). */
+int nsu_nslist_is_host(struct nsu_nslist *l, const struct nsu_nsent *e);
+
+enum nsu_nstype nsu_nsent_type(const struct nsu_nsent *e);
+uint64_t nsu_nsent_ino(const struct nsu_nsent *e);
+uint64_t nsu_nsent_dev(const struct nsu_nsent *e);
+/* Number of processes in it (0: held by a mount, fd or socket only). */
+size_t nsu_nsent_nprocs(const struct nsu_nsent *e);
+/* The process with the lowest PID in it, or NULL. */
+struct nsu_task *nsu_nsent_task(const struct nsu_nsent *e);
+/* A file that opens it (PROC/PID/ns/TYPE, a mount point, PROC/PID/fd/N), or
+ * NULL (held by a socket only). */
+const char *nsu_nsent_path(const struct nsu_nsent *e);
+/* nsfs mount points of it: count, and the I-th (NULL past the end). */
+size_t nsu_nsent_nsfs_count(const struct nsu_nsent *e);
+const char *nsu_nsent_nsfs(const struct nsu_nsent *e, size_t i);
+/* What holds it besides processes: "mount PATH", "fd PID:N", "socket PID:N". */
+size_t nsu_nsent_holder_count(const struct nsu_nsent *e);
+const char *nsu_nsent_holder(const struct nsu_nsent *e, size_t i);
+/* Open it (checking it is still the same namespace). NULL + errno. */
+struct nsu_ns *nsu_nsent_open(struct nsu_nslist *l, const struct nsu_nsent *e);
+/* Inode of the parent namespace (pid and user types; 0 when none or out of
+ * reach), of the owning user namespace, and the 64-bit NS_GET_ID. Computed
+ * once, on first use. 0 or negative error (-NSU_ENOTSUPP: no NS_GET_ID). */
+int nsu_nsent_parent_ino(struct nsu_nslist *l, struct nsu_nsent *e,
+			 uint64_t *ino);
+int nsu_nsent_owner_ino(struct nsu_nslist *l, struct nsu_nsent *e,
+			uint64_t *ino);
+int nsu_nsent_id(struct nsu_nslist *l, struct nsu_nsent *e, uint64_t *id);
+/* The uid that owns E: NS_GET_OWNER_UID of its user namespace (of E itself
+ * for a user namespace). 0 or negative error. */
+int nsu_nsent_owner_uid(struct nsu_nslist *l, struct nsu_nsent *e,
+			uid_t *uid);
+/* The id our network namespace gave network namespace E (RTM_GETNSID): 0 and
+ * *netnsid set (-1 when unassigned), or negative error. */
+int nsu_nsent_netnsid(struct nsu_nslist *l, struct nsu_nsent *e,
+		      int *netnsid);
+
+pid_t nsu_task_pid(const struct nsu_task *t);
+/* The thread group (process) of a thread; == PID for a process. */
+pid_t nsu_task_tgid(const struct nsu_task *t);
+/* For nsu_task_load(), with the NSU_PROC_* parts: the owner of PROC/PID. */
+#define NSU_TASK_OWNER 0x100
+/* After NSU_TASK_OWNER: the owner of PROC/PID (its effective uid), else
+ * (uid_t)-1. */
+uid_t nsu_task_uid(const struct nsu_task *t);
+/* Its namespace of TYPE, or NULL when we may not see it. */
+struct nsu_nsent *nsu_task_ns(const struct nsu_task *t, enum nsu_nstype type);
+/* Read the NSU_PROC_* (and NSU_TASK_OWNER) parts WHAT, once each. 0,
+ * -ESRCH when it vanished. */
+int nsu_task_load(struct nsu_nslist *l, struct nsu_task *t, unsigned int what);
+/* After NSU_PROC_STAT: */
+pid_t nsu_task_ppid(const struct nsu_task *t);
+const char *nsu_task_comm(const struct nsu_task *t);
+/* After NSU_PROC_CMDLINE ("" for kernel threads): */
+const char *nsu_task_cmdline(const struct nsu_task *t);
+/* After NSU_PROC_STATUS: the NSpid chain, outermost first; its length or
+ * -EINVAL when not loaded. */
+int nsu_task_nspid(const struct nsu_task *t, const pid_t **pids);
+
+/* PID translation between PID namespaces. The "host" is the PID namespace of
+ * the proc root (normally our own). NS_GET_PID_FROM_PIDNS and
+ * NS_GET_PID_IN_PIDNS (Linux 6.11) are used when the proc root is our own
+ * PID namespace's; otherwise, or on older kernels, the NSpid chains of L's
+ * tasks are searched. */
+/* The level of PID namespace PIDNS below the proc root's (0: the same), or
+ * negative error (-ENOENT: no process of L lives in it). */
+int nsu_pidns_level(struct nsu_nslist *l, const struct nsu_nsent *pidns);
+/* The host PID of the process that is PID inside PIDNS. >0 or -ESRCH. */
+int nsu_pid_to_host(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+		    pid_t pid);
+/* What host PID HOSTPID is inside PIDNS (NULL: its own PID namespace).
+ * >0, or -ESRCH when it is not visible there. */
+int nsu_pid_in_ns(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+		  pid_t hostpid);
+/* Same as the two above, never using the ioctls (the NSpid fallback). */
+int nsu_pid_to_host_scan(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+			 pid_t pid);
+int nsu_pid_in_ns_scan(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+		       pid_t hostpid);
+
+/* A copy of the LEN bytes at S fit for a terminal or a table: control
+ * characters (C0, DEL, C1), backslashes and bytes that are not valid UTF-8
+ * become \xHH. NULL + errno. */
+char *nsu_escape_string(const char *s, size_t len);
+
+/* Row filters (nslist -Q): comparisons ==, !=, <, <=, >, >= (also eq, ne,
+ * lt, le, gt, ge), =~ and !~ (POSIX extended regex), and/&&, or/||,
+ * not/!, parentheses; operands are column names, "strings" and numbers.
+ * Values compare as numbers when both sides are numbers. */
+struct nsu_filter;
+/* Parse EXPR. NULL + errno (EINVAL: syntax error, *errpos and *errmsg tell
+ * where and what when not NULL). */
+struct nsu_filter *nsu_filter_parse(const char *expr, size_t *errpos,
+				    const char **errmsg);
+void nsu_filter_free(struct nsu_filter *f);
+/* Column names the filter uses (each once). */
+size_t nsu_filter_column_count(const struct nsu_filter *f);
+const char *nsu_filter_column(const struct nsu_filter *f, size_t i);
+/* The value of COLUMN for the row in DATA, NULL when it has none. */
+typedef const char *(*nsu_filter_get_fn)(void *data, const char *column);
+/* 1 if the row matches, 0 if not, negative error. */
+int nsu_filter_eval(const struct nsu_filter *f, nsu_filter_get_fn get,
+		    void *data);
+
 /* == section: pin (nspin) == */
 
 /* Pin registry: pins made by name live in a registry directory (default
