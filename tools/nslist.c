@@ -141,7 +141,7 @@ static noreturn void usage(void)
 	      "\n<nsref> is a PID namespace inode, a namespace file, a pin name, or\n"
 	      "pid=<pid> (the PID namespace of that process).\n"
 	      "\n"
-	      USAGE_HELP_OPTIONS("             ")
+	      USAGE_HELP_OPTIONS("          ")
 	      USAGE_MAN_TAIL("nslist(8)"), stdout);
 	exit(0);
 }
