@@ -69,6 +69,17 @@ static int umount_fd(int fd, int flags)
 	return umount2(p, flags) < 0 ? -errno : 0;
 }
 
+/* Unmount DIRFD/ENTRY (ENTRY itself not followed) without holding a
+ * reference to the mount, which would make it busy. The directory is
+ * named through its magic link, so it is the one we opened and checked. */
+static int umount_at(int dirfd, const char *entry)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", dirfd, entry);
+	return umount2(p, UMOUNT_NOFOLLOW) < 0 ? -errno : 0;
+}
+
 /* Undo in reverse order: unmount, then unlink, then rmdir. */
 static void txn_rollback(struct txn *t)
 {
@@ -1029,7 +1040,10 @@ static int unpin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 		if (fstat(fd, &s) < 0)
 			return nsu_pin_fail(st, NSU_PIN_ERR_UNMOUNT, -errno, type,
 					    dirpath, entry);
-		r = umount_fd(fd, 0);
+		/* our own fd would make the mount busy */
+		close(fd);
+		fd = -1;
+		r = umount_at(dirfd, entry);
 		if (r == -EBUSY) {
 			nsu_pin_fail(st, NSU_PIN_ERR_BUSY, r, type, dirpath, entry);
 			if (st && !st->holders)
