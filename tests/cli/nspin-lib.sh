@@ -93,7 +93,7 @@ spawn_newer_mntns() {
 spawn_target_all() {
 	local _u _sh _t _i
 	spawn_in_newer_mntns _u unshare --user --mount --uts --ipc --net --pid \
-		--cgroup --time --fork sh -c 'sleep 1000 & exec sleep 1001'
+		--cgroup --time --fork --kill-child sh -c 'sleep 1000 & exec sleep 1001'
 	for _i in $(seq 100); do
 		_sh=$(pgrep -P "$_u" | head -n 1)
 		[ -n "$_sh" ] && _t=$(pgrep -P "$_sh" | head -n 1)
