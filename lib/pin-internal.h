@@ -45,6 +45,7 @@ struct nsu_pin_status {
 	int type;
 	char *path;
 	char *holders;
+	char *elsewhere;
 	uint64_t self_mntns_id;
 	uint64_t ns_mntns_id;
 };

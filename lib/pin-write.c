@@ -1007,6 +1007,96 @@ static char *find_holders(struct nsu_ctx *ctx, uint64_t dev, uint64_t ino)
 	return out;
 }
 
+static void append_item(char **out, const char *item)
+{
+	size_t len = *out ? strlen(*out) : 0, n = strlen(item);
+	char *grown = realloc(*out, len + n + 3);
+
+	if (!grown)
+		return;
+	if (len) {
+		memcpy(grown + len, "; ", 2);
+		len += 2;
+	}
+	memcpy(grown + len, item, n + 1);
+	*out = grown;
+}
+
+/* The other mount namespaces (one process each) whose mount tables still
+ * have an nsfs mount of namespace INO: their copies keep it alive after
+ * ours is gone (a private copy is not reached by our unmount), or make
+ * the kernel call ours busy (a busy copy in a peer). From each
+ * PROC_ROOT/PID/mountinfo, via libmount; the root field of an nsfs mount
+ * is "TYPE:[INO]". */
+static char *find_mount_copies(struct nsu_ctx *ctx, uint64_t ino)
+{
+	struct nsu_proc_iter *it = nsu_proc_iter_new(ctx, 0);
+	uint64_t seen[256];
+	size_t nseen = 0, count = 0;
+	char *out = NULL, want[64], path[PATH_MAX];
+	struct stat self;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/self/ns/mnt", ctx->proc_root);
+	if (!it || stat(path, &self) < 0) {
+		nsu_proc_iter_free(it);
+		return NULL;
+	}
+	seen[nseen++] = (uint64_t)self.st_ino;
+	snprintf(want, sizeof(want), ":[%" PRIu64 "]", ino);
+	while (count < 8 && nsu_proc_iter_next(it, &pid, NULL) == 1) {
+		struct libmnt_table *tb;
+		struct libmnt_iter *mi;
+		struct libmnt_fs *fs;
+		struct stat s;
+		bool dup = false;
+
+		snprintf(path, sizeof(path), "%s/%d/ns/mnt", ctx->proc_root, (int)pid);
+		if (stat(path, &s) < 0)
+			continue;
+		for (size_t i = 0; i < nseen; i++)
+			dup |= seen[i] == (uint64_t)s.st_ino;
+		if (dup || nseen >= ARRAY_SIZE(seen))
+			continue;
+		seen[nseen++] = (uint64_t)s.st_ino;
+		snprintf(path, sizeof(path), "%s/%d/mountinfo", ctx->proc_root, (int)pid);
+		tb = mnt_new_table_from_file(path);
+		mi = mnt_new_iter(MNT_ITER_FORWARD);
+		while (tb && mi && mnt_table_next_fs(tb, mi, &fs) == 0) {
+			const char *type = mnt_fs_get_fstype(fs);
+			const char *root = mnt_fs_get_root(fs);
+			const char *target = mnt_fs_get_target(fs);
+			char comm[64] = "?", item[PATH_MAX + 128];
+			struct nsu_proc *p;
+			size_t rl, wl = strlen(want);
+
+			if (!type || strcmp(type, "nsfs") || !root || !target)
+				continue;
+			rl = strlen(root);
+			if (rl < wl || strcmp(root + rl - wl, want))
+				continue;
+			p = nsu_proc_read(ctx, pid, NSU_PROC_STAT);
+			if (p) {
+				snprintf(comm, sizeof(comm), "%s", nsu_proc_comm(p));
+				nsu_proc_free(p);
+			}
+			snprintf(item, sizeof(item), "mount namespace of PID %d (%s): %s",
+				 (int)pid, comm, target);
+			/* process- and mount-supplied text: keep it printable */
+			for (char *c = item; *c; c++)
+				if ((unsigned char)*c < 0x20 || *c == 0x7f)
+					*c = '?';
+			append_item(&out, item);
+			count++;
+			break;
+		}
+		mnt_free_iter(mi);
+		mnt_unref_table(tb);
+	}
+	nsu_proc_iter_free(it);
+	return out;
+}
+
 /* Release the pin DIRFD/ENTRY: only if it is an nsfs mount (every nsfs
  * mount stacked there, none other), then remove the file. With STALE_OK, a
  * leftover empty regular file (not a mount) is removed too. */
@@ -1046,9 +1136,15 @@ static int unpin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 		r = umount_at(dirfd, entry);
 		if (r == -EBUSY) {
 			nsu_pin_fail(st, NSU_PIN_ERR_BUSY, r, type, dirpath, entry);
-			if (st && !st->holders)
+			if (st && !st->holders) {
+				char *copies = find_mount_copies(ctx, (uint64_t)s.st_ino);
+
 				st->holders = find_holders(ctx, (uint64_t)s.st_dev,
 							   (uint64_t)s.st_ino);
+				if (copies)
+					append_item(&st->holders, copies);
+				free(copies);
+			}
 			return r;
 		}
 		if (r < 0)
@@ -1065,6 +1161,16 @@ static int unpin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 	if (unlinkat(dirfd, entry, 0) < 0)
 		return nsu_pin_fail(st, NSU_PIN_ERR_REMOVE, -errno, type,
 				    dirpath, entry);
+	/* Unlinking the file also detached the copies of our mount in other
+	 * mount namespaces (they sat on the same dentry); what is left are
+	 * binds of the pin made elsewhere. s: the last namespace unmounted. */
+	if (n > 0 && st) {
+		char *copies = find_mount_copies(ctx, (uint64_t)s.st_ino);
+
+		if (copies)
+			append_item(&st->elsewhere, copies);
+		free(copies);
+	}
 	return 0;
 }
 

@@ -185,7 +185,6 @@ NSU_EXPORT int nsu_pin_types(struct nsu_ctx *ctx, const char *dir,
 			     const char *name, int *mask)
 {
 	_cleanup_close_ int dfd = -1, sub = -1;
-	bool mnt = false;
 	int m = 0;
 
 	if (nsu_pin_name_valid(name) < 0)
@@ -193,16 +192,10 @@ NSU_EXPORT int nsu_pin_types(struct nsu_ctx *ctx, const char *dir,
 	dfd = nsu_open_dir_nofollow(AT_FDCWD, nsu_pin_dir(dir));
 	if (dfd < 0)
 		return dfd;
+	/* every name has its directory, even one with only a mount pin */
 	sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sub < 0) {
-		/* a name with only a mount-namespace pin still has its
-		 * directory, but be lenient with one made by hand */
-		if (errno != ENOENT)
-			return -errno;
-		mnt = faccessat(dfd, NSU_PIN_MNT_SUBDIR "/", F_OK, 0) == 0;
-		if (!mnt)
-			return -ENOENT;
-	}
+	if (sub < 0)
+		return -errno;
 	for (int t = 0; t < NSU_NS_COUNT; t++) {
 		struct nsu_ns *ns = nsu_pin_open(ctx, dir, name, t);
 
@@ -211,8 +204,6 @@ NSU_EXPORT int nsu_pin_types(struct nsu_ctx *ctx, const char *dir,
 			nsu_ns_free(ns);
 		}
 	}
-	if (sub < 0 && m == 0)
-		return -ENOENT;
 	*mask = m;
 	return 0;
 }
@@ -234,6 +225,7 @@ NSU_EXPORT void nsu_pin_status_free(struct nsu_pin_status *st)
 		return;
 	free(st->path);
 	free(st->holders);
+	free(st->elsewhere);
 	free(st);
 }
 
@@ -279,6 +271,11 @@ NSU_EXPORT const char *nsu_pin_status_path(const struct nsu_pin_status *st)
 NSU_EXPORT const char *nsu_pin_status_holders(const struct nsu_pin_status *st)
 {
 	return st->holders;
+}
+
+NSU_EXPORT const char *nsu_pin_status_elsewhere(const struct nsu_pin_status *st)
+{
+	return st->elsewhere;
 }
 
 NSU_EXPORT int nsu_pin_status_mntns_ids(const struct nsu_pin_status *st,

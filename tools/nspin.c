@@ -310,7 +310,7 @@ static void ns_phrase(char *buf, size_t size, int type)
 static const char *priv_hint(int err)
 {
 	if (err == -EPERM || err == -EACCES)
-		return "pins are mounts: nspin needs root (CAP_SYS_ADMIN in the initial user namespace)";
+		return "pins are mounts: nspin must run as root";
 	return NULL;
 }
 
@@ -390,7 +390,9 @@ static void report(const char *op, const char *whose,
 	case NSU_PIN_ERR_NEW:
 		snprintf(msg, sizeof(msg), "%s: cannot create a new %s namespace", op,
 			 type_name(type) ? type_name(type) : "set of");
-		hint = nsu_hint(NSU_OP_UNSHARE, type, err);
+		hint = priv_hint(err);
+		if (!hint)
+			hint = nsu_hint(NSU_OP_UNSHARE, type, err);
 		break;
 	case NSU_PIN_ERR_NOENT:
 		snprintf(msg, sizeof(msg), "%s: no such pin: %s", op, path);
@@ -436,13 +438,13 @@ static struct nsu_pin_status *new_status(void)
 	return st;
 }
 
-static int target_pidfd(const struct options *o)
+static int target_pidfd(const struct options *o, const char *op)
 {
 	pid_t pid = o->target ? o->target : getpid();
 	int fd = nsu_pidfd_open(pid, 0);
 
 	if (fd < 0)
-		die_err(fd, "cannot open PID %d", (int)pid);
+		die_err(fd, "%s: cannot open PID %d", op, (int)pid);
 	return fd;
 }
 
@@ -467,7 +469,7 @@ static int cmd_add(struct nsu_ctx *ctx, const struct options *o)
 	if (o->new_ns) {
 		r = nsu_pin_add_new(ctx, o->dir, name, mask, st);
 	} else {
-		int pidfd = target_pidfd(o);
+		int pidfd = target_pidfd(o, op);
 
 		r = nsu_pin_add_pidfd(ctx, o->dir, name, mask, pidfd, 0, st);
 		close(pidfd);
@@ -489,7 +491,7 @@ static int cmd_pin(struct nsu_ctx *ctx, const struct options *o)
 
 	snprintf(op, sizeof(op), "pin %s", file);
 	whose_phrase(o, whose, sizeof(whose));
-	pidfd = target_pidfd(o);
+	pidfd = target_pidfd(o, op);
 	ns = nsu_ns_open_pidfd(ctx, pidfd, (enum nsu_nstype)type, 0);
 	if (!ns)
 		die_hint(-errno, nsu_hint(NSU_OP_OPEN, type, -errno),
@@ -519,6 +521,11 @@ static int cmd_rm(struct nsu_ctx *ctx, const struct options *o)
 			report(op, "", st, r, false);
 			rc = NSU_EXIT_FAILURE;
 		}
+		/* released here, but a private copy of the mount elsewhere
+		 * keeps the namespace: say where, so it can be found */
+		if (nsu_pin_status_elsewhere(st))
+			warn_msg("%s: warning: still pinned in another %s",
+				 op, nsu_pin_status_elsewhere(st));
 		nsu_pin_status_free(st);
 	}
 	return rc;

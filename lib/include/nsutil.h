@@ -415,6 +415,11 @@ const char *nsu_pin_status_path(const struct nsu_pin_status *st);
 /* For NSU_PIN_ERR_BUSY: who still holds the pin ("PID 42 (sleep), ..."),
  * or NULL if nothing could be found. */
 const char *nsu_pin_status_holders(const struct nsu_pin_status *st);
+/* After nsu_pin_remove(), also on success: the other mount namespaces that
+ * still pin a released namespace through their own copy of the mount (a
+ * private copy does not go away with ours), e.g. "mount namespace of PID 7
+ * (sh): /run/nspin/web/net"; NULL if none. */
+const char *nsu_pin_status_elsewhere(const struct nsu_pin_status *st);
 /* With NSU_PIN_ERR_MNTNS_ORDER: the caller's and the namespace's mount
  * namespace ids. 0, or -ENOENT for another result. */
 int nsu_pin_status_mntns_ids(const struct nsu_pin_status *st,

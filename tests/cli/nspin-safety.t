@@ -134,6 +134,40 @@ test_rm_busy() {
 	[ ! -e /run/nspin/b ] || fail "/run/nspin/b left"
 }
 
+test_rm_copies_elsewhere() {
+	require_tool NSPIN
+	local priv peer other
+	cleanup_pins k
+	expect_status "add k" 0 "$NSPIN" add k -t net --new
+	# a private copy of the registry: our unmount does not reach it, but
+	# removing the file detaches it (same dentry)
+	unshare --mount --propagation private sleep 1000 &
+	priv=$!
+	# a peer copy (propagation unchanged): our unmount propagates to it
+	unshare --mount --propagation unchanged sleep 1000 &
+	peer=$!
+	# a private namespace that bound the pin somewhere else: that one
+	# keeps the namespace alive, and rm must say so
+	touch "$T/other"
+	unshare --mount --propagation private sh -c \
+		"mount --bind /run/nspin/k/net '$T/other' && exec sleep 1000" &
+	other=$!
+	wait_ns_differs mnt "$priv"
+	wait_ns_differs mnt "$peer"
+	for _ in $(seq 100); do
+		grep -q " $T/other " "/proc/$other/mountinfo" 2>/dev/null && break
+		sleep 0.05
+	done
+	expect_status "rm k" 0 "$NSPIN" rm k
+	expect_eq "copy gone in the peer" 0 "$(awk '$5 == "/run/nspin/k/net"' "/proc/$peer/mountinfo" | wc -l)"
+	expect_eq "copy gone in the private one" 0 "$(awk '$5 == "/run/nspin/k/net"' "/proc/$priv/mountinfo" | wc -l)"
+	expect_grep "names the other bind" "rm k: warning: still pinned in another mount namespace of PID $other \\(sleep\\): $T/other" "$T/err"
+	expect_eq "one warning line" 1 "$(wc -l < "$T/err")"
+	[ ! -e /run/nspin/k ] || fail "/run/nspin/k left"
+	kill -KILL "$priv" "$peer" "$other"
+	wait 2>/dev/null
+}
+
 test_unprivileged() {
 	require_tool NSPIN
 	local before
@@ -237,6 +271,7 @@ run_test "failed 8th pin of add -a --new leaves nothing (stale file)" test_rollb
 run_test "failed 4th pin (mount namespace order) leaves nothing" test_rollback_mntns_order
 run_test "rm refuses non-nsfs paths and leaves them alone" test_rm_not_nsfs
 run_test "busy rm names its holder and removes the rest" test_rm_busy
+run_test "rm: copies go with the file; a bind elsewhere is named" test_rm_copies_elsewhere
 run_test "unprivileged: refused with a clear reason; ls works" test_unprivileged
 run_test "mount namespace on a shared mount: clear message" test_mnt_shared_file
 run_test "mount pins, binder on CPU 0, namespace on CPU 1" test_mnt_order_01

@@ -48,6 +48,7 @@ START_TEST(status_defaults)
 	ck_assert_int_eq(nsu_pin_status_type(st), -1);
 	ck_assert_ptr_null(nsu_pin_status_path(st));
 	ck_assert_ptr_null(nsu_pin_status_holders(st));
+	ck_assert_ptr_null(nsu_pin_status_elsewhere(st));
 	ck_assert_int_eq(nsu_pin_status_mntns_ids(st, &a, &b), -ENOENT);
 	nsu_pin_status_free(st);
 }
