@@ -559,7 +559,7 @@ static int pin_set(struct nsu_ctx *ctx, const char *dir, const char *name,
 			r = pin_at(ctx, reg.mntfd, mntpath, name,
 				   nss[NSU_NS_MNT], 0, &t, st);
 	}
-	if (r == 0 && init_ino) {
+	if (r == 0 && init_pid > 0) {
 		_cleanup_close_ int fd = -1;
 		char buf[64];
 		int n = snprintf(buf, sizeof(buf), "%" PRIu64 " %d\n", init_ino,
@@ -628,6 +628,48 @@ static int open_nss(struct nsu_ctx *ctx, int pidfd, int mask, unsigned int flags
 		}
 	}
 	return 0;
+}
+
+/* The same by PID, for kernels without pidfds: only safe for a PID that
+ * cannot be reused meanwhile (our own unreaped child), or as a fallback. */
+static int open_nss_pid(struct nsu_ctx *ctx, pid_t pid, int mask,
+			unsigned int flags, struct nsu_ns *nss[NSU_NS_COUNT],
+			struct nsu_pin_status *st)
+{
+	for (int t = 0; t < NSU_NS_COUNT; t++) {
+		if (!(mask & nsu_nstype_flag(t)))
+			continue;
+		nss[t] = nsu_ns_open_pid(ctx, pid, t,
+					 (flags & NSU_PIN_FOR_CHILDREN) ?
+					 NSU_NS_FOR_CHILDREN : 0);
+		if (!nss[t]) {
+			int e = -errno;
+
+			free_nss(nss);
+			return nsu_pin_fail(st, NSU_PIN_ERR_SOURCE, e, t, NULL, NULL);
+		}
+	}
+	return 0;
+}
+
+NSU_EXPORT int nsu_pin_add_ns(struct nsu_ctx *ctx, const char *dir,
+			      const char *name, struct nsu_ns *const *nss,
+			      size_t n, struct nsu_pin_status *st)
+{
+	struct nsu_ns *bytype[NSU_NS_COUNT] = { 0 };
+
+	if (nsu_pin_name_valid(name) < 0)
+		return nsu_pin_fail(st, NSU_PIN_ERR_NAME, -EINVAL, -1, NULL, name);
+	if (!nss || n == 0)
+		return nsu_pin_fail(st, NSU_PIN_ERR_SOURCE, -EINVAL, -1, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (!nss[i] || bytype[nss[i]->type])
+			return nsu_pin_fail(st, NSU_PIN_ERR_SOURCE, -EINVAL,
+					    nss[i] ? (int)nss[i]->type : -1,
+					    NULL, NULL);
+		bytype[nss[i]->type] = nss[i];
+	}
+	return pin_set(ctx, dir, name, bytype, 0, 0, st);
 }
 
 NSU_EXPORT int nsu_pin_add_pidfd(struct nsu_ctx *ctx, const char *dir,
@@ -825,7 +867,8 @@ NSU_EXPORT int nsu_pin_add_new(struct nsu_ctx *ctx, const char *dir,
 	}
 	if (rep.init > 0) {
 		/* our grandchild, not reaped before its parent exits: the PID
-		 * cannot have been reused */
+		 * cannot have been reused. Its pidfs inode (6.9+) is recorded
+		 * as an extra check for remove; 0 when there is none. */
 		initfd = nsu_pidfd_open(rep.init, 0);
 		if (initfd < 0 || nsu_pidfd_inode(initfd, &init_ino) < 0)
 			init_ino = 0;
@@ -835,28 +878,27 @@ NSU_EXPORT int nsu_pin_add_new(struct nsu_ctx *ctx, const char *dir,
 		goto out;
 	}
 	pidfd = nsu_pidfd_open(child, 0);
-	if (pidfd < 0) {
+	if (pidfd >= 0) {
+		r = open_nss(ctx, pidfd, mask, NSU_PIN_FOR_CHILDREN, nss, st);
+	} else if (pidfd == -ENOSYS) {
+		/* before pidfds: the child is ours and not reaped yet, so
+		 * its PID is still its own */
+		r = open_nss_pid(ctx, child, mask, NSU_PIN_FOR_CHILDREN, nss, st);
+	} else {
 		r = nsu_pin_fail(st, NSU_PIN_ERR_NEW, pidfd, -1, NULL, NULL);
-		goto out;
 	}
-	r = open_nss(ctx, pidfd, mask, NSU_PIN_FOR_CHILDREN, nss, st);
 	if (r < 0)
 		goto out;
-	if ((mask & CLONE_NEWPID) && init_ino == 0) {
-		/* without its pidfs inode, remove could not tell our init
-		 * from another process: refuse rather than leak it */
-		r = nsu_pin_fail(st, NSU_PIN_ERR_NEW, initfd < 0 ? initfd :
-				 -NSU_ENOTSUPP, NSU_NS_PID, NULL, NULL);
-		goto out;
-	}
 	r = pin_set(ctx, dir, name, nss, init_ino, rep.init, st);
 out:
 	free_nss(nss);
 	close(go[1]);
 	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 		;
-	if (r < 0)
+	if (r < 0 && initfd >= 0)
 		kill_pidfd(initfd);
+	else if (r < 0 && rep.init > 0)
+		kill(rep.init, SIGKILL); /* still our grandchild's PID */
 	return r;
 }
 
@@ -1174,50 +1216,94 @@ static int unpin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 	return 0;
 }
 
-/* The init nsu_pin_add_new() made for NAME, as a pidfd, if it is still
- * that very process (pidfs inode recorded in .init). -1 if none. */
-static int find_our_init(struct nsu_ctx *ctx, const char *dir, const char *name,
-			 int namefd)
+/* The init nsu_pin_add_new() made for NAME, if NAME has one (the .init
+ * record is the mark that we made it: never kill the init of a namespace
+ * pinned from a running container). Identified by kernel facts, not by the
+ * recorded number alone: the process must be in the pinned PID namespace
+ * and be PID 1 there, which only that namespace's init can be; where
+ * pidfs exists, its inode must also match the recorded one. */
+struct our_init {
+	pid_t pid;   /* 0: none */
+	int pidfd;   /* -1 before pidfds (5.3) */
+};
+
+static void find_our_init(struct nsu_ctx *ctx, const char *dir,
+			  const char *name, int namefd, struct our_init *oi)
 {
-	char buf[64];
-	uint64_t ino = 0;
+	char buf[64], path[PATH_MAX];
+	uint64_t ino = 0, v;
 	struct nsu_ns *pidns;
+	struct nsu_proc *p;
+	const pid_t *nspid;
+	struct stat s;
 	char *sp;
-	int pid = -1, fd;
+	int pid = -1, levels, fd;
 
+	oi->pid = 0;
+	oi->pidfd = -1;
 	if (nsu_read_file_at(namefd, NSU_PIN_INIT_FILE, buf, sizeof(buf)) < 0)
-		return -1;
+		return;
 	sp = strchr(buf, ' ');
-	if (!sp || nsu_parse_u64(buf, (size_t)(sp - buf), UINT64_MAX, false,
+	if (!sp || nsu_parse_u64(buf, (size_t)(sp - buf), UINT64_MAX, true,
 				 &ino) < 0)
-		return -1;
-	/* Where is that init now, seen from our PID namespace? Ask the
-	 * pinned namespace itself (6.11+); else trust the recorded PID, the
-	 * pidfs inode check below guards against reuse either way. */
+		return;
 	pidns = nsu_pin_open(ctx, dir, name, NSU_NS_PID);
-	if (pidns) {
-		pid = pidns_init(pidns->fd);
-		nsu_ns_free(pidns);
-	}
-	if (pid <= 0) {
-		char *end = sp + 1 + strspn(sp + 1, "0123456789");
-		uint64_t v;
-
-		if (nsu_parse_u64(sp + 1, (size_t)(end - sp - 1), INT32_MAX,
-				  false, &v) < 0)
-			return -1;
+	if (!pidns)
+		return;
+	/* Where is it now, seen from our PID namespace? The pinned
+	 * namespace knows (6.11+); else the PID recorded when it was made. */
+	pid = pidns_init(pidns->fd);
+	if (pid <= 0 && nsu_parse_u64(sp + 1, strspn(sp + 1, "0123456789"),
+				      INT32_MAX, false, &v) == 0)
 		pid = (int)v;
-	}
+	if (pid <= 0)
+		goto out;
 	fd = nsu_pidfd_open(pid, ino);
-	return fd < 0 ? -1 : fd;
+	if (fd < 0 && fd != -ENOSYS)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%d/ns/pid", ctx->proc_root, pid);
+	p = nsu_proc_read(ctx, pid, NSU_PROC_STATUS);
+	levels = p ? nsu_proc_nspid(p, &nspid) : -1;
+	if (stat(path, &s) == 0 && (uint64_t)s.st_ino == pidns->ino &&
+	    (uint64_t)s.st_dev == pidns->dev && levels > 0 &&
+	    nspid[levels - 1] == 1) {
+		oi->pid = pid;
+		oi->pidfd = fd;
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	nsu_proc_free(p);
+out:
+	nsu_ns_free(pidns);
+}
+
+static void kill_our_init(struct our_init *oi)
+{
+	if (oi->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, oi->pidfd, SIGKILL, NULL, 0);
+	else if (oi->pid > 0)
+		kill(oi->pid, SIGKILL); /* no pidfds: checked just before */
+	if (oi->pidfd >= 0)
+		close(oi->pidfd);
+	oi->pidfd = -1;
+	oi->pid = 0;
+}
+
+static void forget_our_init(struct our_init *oi)
+{
+	if (oi->pidfd >= 0)
+		close(oi->pidfd);
+	oi->pidfd = -1;
+	oi->pid = 0;
 }
 
 static int remove_name(struct nsu_ctx *ctx, const char *dir, const char *name,
 		       struct nsu_pin_status *st)
 {
 	struct registry reg;
-	_cleanup_close_ int namefd = -1, mntfd = -1, initfd = -1;
+	_cleanup_close_ int namefd = -1, mntfd = -1;
 	_cleanup_free_ char *namepath = NULL, *mntpath = NULL;
+	struct our_init init = { 0, -1 };
 	bool found = false;
 	int r, first = 0;
 
@@ -1241,7 +1327,7 @@ static int remove_name(struct nsu_ctx *ctx, const char *dir, const char *name,
 
 	if (namefd >= 0) {
 		found = true;
-		initfd = find_our_init(ctx, dir, name, namefd);
+		find_our_init(ctx, dir, name, namefd, &init);
 		for (int t = 0; t < NSU_NS_COUNT; t++) {
 			const char *tn = nsu_nstype_name(t);
 
@@ -1253,10 +1339,8 @@ static int remove_name(struct nsu_ctx *ctx, const char *dir, const char *name,
 				first = r;
 			/* the init goes only once nothing pins its
 			 * namespace from here any more */
-			if (t == NSU_NS_PID && r < 0 && initfd >= 0) {
-				close(initfd);
-				initfd = -1;
-			}
+			if (t == NSU_NS_PID && r < 0)
+				forget_our_init(&init);
 		}
 	}
 	if (mntfd >= 0 && faccessat(mntfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -1266,14 +1350,16 @@ static int remove_name(struct nsu_ctx *ctx, const char *dir, const char *name,
 			first = r;
 	}
 	if (!found) {
+		forget_our_init(&init);
 		registry_close(&reg);
 		return nsu_pin_fail(st, NSU_PIN_ERR_NOENT, -ENOENT, -1, reg.path,
 				    name);
 	}
-	if (initfd >= 0) {
-		kill_pidfd(initfd);
+	if (init.pid > 0)
+		kill_our_init(&init);
+	if (namefd >= 0 && faccessat(namefd, nsu_nstype_name(NSU_NS_PID), F_OK,
+				     AT_SYMLINK_NOFOLLOW) < 0)
 		unlinkat(namefd, NSU_PIN_INIT_FILE, 0);
-	}
 	if (namefd >= 0 && first == 0 &&
 	    unlinkat(reg.fd, name, AT_REMOVEDIR) < 0) {
 		r = -errno;

@@ -61,8 +61,18 @@ static int open_dir_walk(int dirfd, const char *path)
 		int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				  O_CLOEXEC);
 
-		if (next < 0)
-			return -errno;
+		if (next < 0) {
+			struct stat s;
+			int e = errno;
+
+			/* O_DIRECTORY|O_NOFOLLOW says ENOTDIR for a symlink:
+			 * report it as openat2 would */
+			if ((e == ENOTDIR || e == ELOOP) &&
+			    fstatat(fd, c, &s, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(s.st_mode))
+				e = ELOOP;
+			return -e;
+		}
 		close(fd);
 		fd = next;
 	}

@@ -438,14 +438,37 @@ static struct nsu_pin_status *new_status(void)
 	return st;
 }
 
+/* A pidfd for the target (nspin itself without --target), or -1 on a
+ * kernel without pidfds (before 5.3), where the namespaces are then
+ * opened by PID. */
 static int target_pidfd(const struct options *o, const char *op)
 {
 	pid_t pid = o->target ? o->target : getpid();
 	int fd = nsu_pidfd_open(pid, 0);
 
+	if (fd == -ENOSYS)
+		return -1;
 	if (fd < 0)
 		die_err(fd, "%s: cannot open PID %d", op, (int)pid);
 	return fd;
+}
+
+static struct nsu_ns *open_target_ns(struct nsu_ctx *ctx, const struct options *o,
+				     int pidfd, int type, const char *op,
+				     const char *whose)
+{
+	struct nsu_ns *ns;
+
+	if (pidfd >= 0)
+		ns = nsu_ns_open_pidfd(ctx, pidfd, (enum nsu_nstype)type, 0);
+	else
+		ns = nsu_ns_open_pid(ctx, o->target ? o->target : getpid(),
+				     (enum nsu_nstype)type, 0);
+	if (!ns)
+		die_hint(-errno, nsu_hint(NSU_OP_OPEN, type, -errno),
+			 "%s: cannot open the %s namespace%s", op,
+			 nsu_nstype_name((enum nsu_nstype)type), whose);
+	return ns;
 }
 
 static void whose_phrase(const struct options *o, char *buf, size_t size)
@@ -471,8 +494,20 @@ static int cmd_add(struct nsu_ctx *ctx, const struct options *o)
 	} else {
 		int pidfd = target_pidfd(o, op);
 
-		r = nsu_pin_add_pidfd(ctx, o->dir, name, mask, pidfd, 0, st);
-		close(pidfd);
+		if (pidfd >= 0) {
+			r = nsu_pin_add_pidfd(ctx, o->dir, name, mask, pidfd, 0, st);
+			close(pidfd);
+		} else {
+			struct nsu_ns *nss[NSU_NS_COUNT];
+			size_t n = 0;
+
+			for (int t = 0; t < NSU_NS_COUNT; t++)
+				if (mask & nsu_nstype_flag((enum nsu_nstype)t))
+					nss[n++] = open_target_ns(ctx, o, -1, t, op, whose);
+			r = nsu_pin_add_ns(ctx, o->dir, name, nss, n, st);
+			while (n > 0)
+				nsu_ns_free(nss[--n]);
+		}
 	}
 	if (r < 0)
 		report(op, whose, st, r, true);
@@ -492,12 +527,9 @@ static int cmd_pin(struct nsu_ctx *ctx, const struct options *o)
 	snprintf(op, sizeof(op), "pin %s", file);
 	whose_phrase(o, whose, sizeof(whose));
 	pidfd = target_pidfd(o, op);
-	ns = nsu_ns_open_pidfd(ctx, pidfd, (enum nsu_nstype)type, 0);
-	if (!ns)
-		die_hint(-errno, nsu_hint(NSU_OP_OPEN, type, -errno),
-			 "%s: cannot open the %s namespace%s", op,
-			 nsu_nstype_name((enum nsu_nstype)type), whose);
-	close(pidfd);
+	ns = open_target_ns(ctx, o, pidfd, type, op, whose);
+	if (pidfd >= 0)
+		close(pidfd);
 	r = nsu_pin_file(ctx, ns, file, 0, st);
 	if (r < 0)
 		report(op, whose, st, r, true);

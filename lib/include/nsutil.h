@@ -440,6 +440,14 @@ int nsu_pin_status_mntns_ids(const struct nsu_pin_status *st,
 int nsu_pin_add_pidfd(struct nsu_ctx *ctx, const char *dir, const char *name,
 		      int mask, int pidfd, unsigned int flags,
 		      struct nsu_pin_status *st);
+/* Pin the N namespace handles in NSS (at most one per type) as NAME, with
+ * the same registry, checks and all-or-nothing rule as nsu_pin_add_pidfd().
+ * For callers that opened the namespaces themselves (e.g. from a child
+ * they have not reaped, or where pidfds are missing). The handles stay the
+ * caller's. 0 or a negative error, details in ST. */
+int nsu_pin_add_ns(struct nsu_ctx *ctx, const char *dir, const char *name,
+		   struct nsu_ns *const *nss, size_t n,
+		   struct nsu_pin_status *st);
 /* Create new namespaces of the types in MASK that no process lives in and
  * pin them as NAME (like "ip netns add"). A new PID namespace gets a
  * minimal init (it reaps, ignores signals, and is killed by
