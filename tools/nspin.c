@@ -575,7 +575,8 @@ struct pinrow {
 };
 
 /* Paths and names come from mountinfo and the file system: escape control
- * characters, backslashes and invalid UTF-8 as \xHH. */
+ * characters, backslashes and invalid UTF-8 as \xHH (for JSON, which must
+ * be valid UTF-8 and which libsmartcols only quotes). */
 static char *escape(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -613,6 +614,18 @@ static char *escape(const char *s)
 	}
 	*q = '\0';
 	return out;
+}
+
+/* libsmartcols already escapes control characters and invalid multibyte
+ * sequences in table and raw output (as \xHH); JSON it only quotes, so
+ * there we escape ourselves. */
+static char *text(const struct options *o, const char *s)
+{
+	char *t = o->json ? escape(s) : strdup(s ? s : "");
+
+	if (!t)
+		die_err(-ENOMEM, "cannot allocate");
+	return t;
 }
 
 static void count_procs(struct nsu_ctx *ctx, struct pinrow *rows, size_t n)
@@ -732,8 +745,8 @@ static int cmd_ls(struct nsu_ctx *ctx, struct options *o)
 			die_err(-ENOMEM, "cannot allocate");
 		row = &rows[n++];
 		memset(row, 0, sizeof(*row));
-		row->path = escape(nsu_pin_iter_path(it));
-		row->name = nsu_pin_iter_name(it) ? escape(nsu_pin_iter_name(it)) : NULL;
+		row->path = text(o, nsu_pin_iter_path(it));
+		row->name = nsu_pin_iter_name(it) ? text(o, nsu_pin_iter_name(it)) : NULL;
 		row->pin = strdup(row->name ? row->name : row->path);
 		row->type = nsu_ns_type(ns);
 		row->dev = nsu_ns_dev(ns);

@@ -117,6 +117,6 @@ settle_inits() {
 # cleanup_pins NAME...: on leaving the test (pass or fail), release these
 # pins so that one failure does not leave residue for the next tests.
 cleanup_pins() {
-	_nspin_cleanup=$*
-	trap '"$NSPIN" rm $_nspin_cleanup >/dev/null 2>&1; settle_inits' EXIT
+	_nspin_cleanup=("$@")
+	trap '"$NSPIN" rm "${_nspin_cleanup[@]}" >/dev/null 2>&1; settle_inits' EXIT
 }

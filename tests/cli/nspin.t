@@ -169,6 +169,18 @@ test_pin_file() {
 	[ ! -e "$T/netpin" ] || fail "pin file left"
 }
 
+test_ls_escapes() {
+	require_tool NSPIN
+	local f
+	f=$T/$(printf 'a\nb\033c')
+	cleanup_pins "$f"
+	expect_status "pin on a file with control characters" 0 "$NSPIN" pin -t uts "$f"
+	expect_status "ls -r" 0 "$NSPIN" ls -r -n -o PIN,TYPE
+	expect_grep "escaped" "^$T/a\\\\x0ab\\\\x1bc uts\$" "$T/out"
+	expect_eq "one line per pin" 0 "$(grep -c "^b" "$T/out")"
+	expect_status "rm" 0 "$NSPIN" rm "$f"
+}
+
 test_walkthrough() {
 	# The README's walk-through: a shell in its own mount namespace,
 	# pinned from outside, left, and rejoined later.
@@ -192,5 +204,6 @@ run_test "--new for each of the 8 types" test_new_each_type
 run_test "rm: mounts, files and the namespace are gone" test_rm_gone
 run_test "ls: raw, JSON, headings, columns" test_ls_output
 run_test "pin on an explicit file, no stacking, rm removes it" test_pin_file
+run_test "ls escapes control characters in paths" test_ls_escapes
 run_test "walk-through: pin a shell's mount namespace, rejoin later" test_walkthrough
 finish

@@ -357,6 +357,58 @@ START_TEST(pin_file_rules_and_busy_remove)
 }
 END_TEST
 
+START_TEST(pidns_without_init_refused)
+{
+	struct nsu_ctx *ctx = nsu_ctx_new();
+	struct nsu_pin_status *st = nsu_pin_status_new();
+	struct nsu_ns *ns;
+	char path[PATH_MAX + 16];
+	int ready[2], go[2];
+	pid_t child;
+	char c;
+
+	root_setup();
+	ck_assert_int_eq(pipe2(ready, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		/* a PID namespace for our children whose init is gone (the
+		 * kernel offers no handle before an init exists) */
+		pid_t init;
+
+		close(go[1]);
+		close(ready[0]);
+		if (unshare(CLONE_NEWPID) < 0)
+			_exit(1);
+		init = fork();
+		if (init == 0)
+			_exit(0);
+		if (init < 0 || waitpid(init, NULL, 0) != init)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ns = nsu_ns_open_pid(ctx, child, NSU_NS_PID, NSU_NS_FOR_CHILDREN);
+	ck_assert_ptr_nonnull(ns);
+	snprintf(path, sizeof(path), "%s/pidpin", tmp);
+	ck_assert_int_eq(nsu_pin_file(ctx, ns, path, 0, st), -ESRCH);
+	ck_assert_int_eq(nsu_pin_status_result(st), NSU_PIN_ERR_PIDNS_DEAD);
+	ck_assert_int_eq(nsu_pin_status_type(st), NSU_NS_PID);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	close(go[1]);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	nsu_ns_free(ns);
+	nsu_pin_status_free(st);
+	root_teardown();
+	nsu_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *pinwrite_suite(void)
 {
 	Suite *s = suite_create("pinwrite");
@@ -377,6 +429,7 @@ static Suite *pinwrite_suite(void)
 		tcase_add_test(root, add_new_open_list_remove);
 		tcase_add_test(root, failed_mnt_pin_rolls_back);
 		tcase_add_test(root, pin_file_rules_and_busy_remove);
+		tcase_add_test(root, pidns_without_init_refused);
 		suite_add_tcase(s, root);
 	} else {
 		fprintf(stderr, "# SKIP pinwrite root tests: not root\n");
