@@ -1307,9 +1307,11 @@ static int remove_name(struct nsu_ctx *ctx, const char *dir, const char *name,
 	bool found = false;
 	int r, first = 0;
 
-	r = registry_open(ctx, dir, false, &reg, st);
+	r = registry_open(ctx, dir, false, &reg, NULL);
 	if (r < 0)
-		return r;
+		/* no registry, no such name: say which name */
+		return nsu_pin_fail(st, r == -ENOENT ? NSU_PIN_ERR_NOENT :
+				    open_failure(r), r, -1, nsu_pin_dir(dir), name);
 	if (asprintf(&namepath, "%s/%s", reg.path, name) < 0 ||
 	    asprintf(&mntpath, "%s/%s", reg.path, NSU_PIN_MNT_SUBDIR) < 0) {
 		registry_close(&reg);
