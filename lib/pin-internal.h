@@ -13,6 +13,10 @@
 /* The pidfs inode of the init nsu_pin_add_new() made for NAME's PID
  * namespace, so that nsu_pin_remove() kills that process and no other. */
 #define NSU_PIN_INIT_FILE ".init"
+/* The registry's lock file (root only; see registry_lock()). */
+#define NSU_PIN_LOCK_FILE ".lock"
+/* How long to wait for a lock before giving up. */
+#define NSU_PIN_LOCK_WAIT_MS 10000
 /* Bound on the mounts stacked on one file that remove will take off. */
 #define NSU_PIN_MAX_STACK 16
 

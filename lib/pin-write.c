@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "nsutil-internal.h"
 #include "pin-internal.h"
@@ -59,25 +60,15 @@ static int txn_push(struct txn *t, enum undo_kind kind, int dirfd, int fd,
 	return 0;
 }
 
-static int umount_fd(int fd, int flags)
-{
-	char p[64];
-
-	/* The magic link names exactly the mount we opened and checked,
-	 * whatever happened to the path since. */
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	return umount2(p, flags) < 0 ? -errno : 0;
-}
-
 /* Unmount DIRFD/ENTRY (ENTRY itself not followed) without holding a
  * reference to the mount, which would make it busy. The directory is
  * named through its magic link, so it is the one we opened and checked. */
-static int umount_at(int dirfd, const char *entry)
+static int umount_at(int dirfd, const char *entry, int flags)
 {
 	char p[PATH_MAX];
 
 	snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", dirfd, entry);
-	return umount2(p, UMOUNT_NOFOLLOW) < 0 ? -errno : 0;
+	return umount2(p, flags | UMOUNT_NOFOLLOW) < 0 ? -errno : 0;
 }
 
 /* Undo in reverse order: unmount, then unlink, then rmdir. */
@@ -88,7 +79,7 @@ static void txn_rollback(struct txn *t)
 
 		switch (u->kind) {
 		case UNDO_UMOUNT:
-			umount_fd(u->fd, MNT_DETACH);
+			umount_at(u->dirfd, u->name, MNT_DETACH);
 			break;
 		case UNDO_UNLINK:
 			unlinkat(u->dirfd, u->name, 0);
@@ -288,6 +279,51 @@ static int ensure_own_mount(int parentfd, const char *sub)
 	return fd < 0 ? -errno : nsu_steal_fd(&fd);
 }
 
+/* Take an exclusive flock on FD, waiting at most NSU_PIN_LOCK_WAIT_MS: a
+ * lock nobody releases (anyone who can open a directory can flock it) must
+ * not hang us for ever. 0 or -EWOULDBLOCK / -errno. */
+static int lock_wait(int fd)
+{
+	const struct timespec step = { 0, 10 * 1000 * 1000 };
+
+	for (int waited = 0; ; waited += 10) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (waited >= NSU_PIN_LOCK_WAIT_MS)
+			return -EWOULDBLOCK;
+		nanosleep(&step, NULL);
+	}
+}
+
+/* The registry's lock: DIR/.lock, a root-only (0600) regular file, not
+ * DIR itself, because any user who can open DIR could flock it and stall
+ * every nspin. Where we may not create or open it (an unprivileged caller,
+ * who will fail at the first mount anyway), the directory is locked. */
+static int registry_lock(int dirfd)
+{
+	struct stat s;
+	int fd, r;
+
+	fd = openat(dirfd, NSU_PIN_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW |
+		    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+		fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &s) < 0 || !(S_ISREG(s.st_mode) || S_ISDIR(s.st_mode))) {
+		close(fd);
+		return -EINVAL;
+	}
+	r = lock_wait(fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 /* Open (CREATE: and set up) the registry, under an exclusive flock held
  * until registry_close(). Set-up, done once and idempotent: DIR exists,
  * is its own mount point and a shared peer group (so pins propagate into
@@ -314,18 +350,22 @@ static int registry_open(struct nsu_ctx *ctx, const char *dir, bool create,
 	if (create && mkdirat(pfd, base, 0755) < 0 && errno != EEXIST)
 		return nsu_pin_fail(st, NSU_PIN_ERR_REGISTRY, -errno, -1,
 				    reg->path, NULL);
-	reg->lockfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			     O_CLOEXEC);
-	if (reg->lockfd < 0) {
-		r = -errno;
-		return nsu_pin_fail(st, r == -ENOENT ? NSU_PIN_ERR_NOENT :
-				    open_failure(r), r, -1, reg->path, NULL);
-	}
-	if (flock(reg->lockfd, LOCK_EX) < 0) {
-		r = nsu_pin_fail(st, NSU_PIN_ERR_REGISTRY, -errno, -1,
-				 reg->path, NULL);
-		registry_close(reg);
-		return r;
+	{
+		_cleanup_close_ int dfd = openat(pfd, base, O_RDONLY | O_DIRECTORY |
+						 O_NOFOLLOW | O_CLOEXEC);
+
+		if (dfd < 0) {
+			r = -errno;
+			return nsu_pin_fail(st, r == -ENOENT ? NSU_PIN_ERR_NOENT :
+					    open_failure(r), r, -1, reg->path, NULL);
+		}
+		reg->lockfd = registry_lock(dfd);
+		if (reg->lockfd < 0) {
+			r = nsu_pin_fail(st, NSU_PIN_ERR_REGISTRY, reg->lockfd, -1,
+					 reg->path, NSU_PIN_LOCK_FILE);
+			reg->lockfd = -1;
+			return r;
+		}
 	}
 	if (!create) {
 		reg->fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -481,25 +521,20 @@ static int pin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 	}
 
 	r = bind_fd(ns->fd, pinfd);
+	if (r < 0)
+		return nsu_pin_fail(st, NSU_PIN_ERR_BIND, r, type, dirpath, entry);
+	r = txn_push(t, UNDO_UMOUNT, dirfd, -1, entry);
 	if (r < 0) {
-		/* Name the known cause of the kernel's EINVAL when our own
-		 * checks could not (no mount ids, no mountinfo). */
+		umount_at(dirfd, entry, MNT_DETACH);
 		return nsu_pin_fail(st, NSU_PIN_ERR_BIND, r, type, dirpath, entry);
 	}
+	/* verify through a fresh lookup: what is at ENTRY now? */
 	vfd = openat(dirfd, entry, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (vfd < 0) {
-		r = -errno;
-		/* can't undo the mount through a fd: detach by path */
-		return nsu_pin_fail(st, NSU_PIN_ERR_VERIFY, r, type, dirpath, entry);
-	}
-	r = txn_push(t, UNDO_UMOUNT, dirfd, vfd, entry);
-	if (r < 0) {
-		umount_fd(vfd, MNT_DETACH);
-		return nsu_pin_fail(st, NSU_PIN_ERR_BIND, r, type, dirpath, entry);
-	}
+	if (vfd < 0)
+		return nsu_pin_fail(st, NSU_PIN_ERR_VERIFY, -errno, type,
+				    dirpath, entry);
 	r = nsu_fd_is_pin(vfd);
-	vfd = -1; /* owned by the undo entry */
-	if (r != 1 || fstat(t->u[t->n - 1].fd, &s) < 0 ||
+	if (r != 1 || fstat(vfd, &s) < 0 ||
 	    (uint64_t)s.st_dev != ns->dev || (uint64_t)s.st_ino != ns->ino)
 		return nsu_pin_fail(st, NSU_PIN_ERR_VERIFY,
 				    r < 0 ? r : -NSU_ENOTNS, type, dirpath, entry);
@@ -927,8 +962,9 @@ NSU_EXPORT int nsu_pin_file(struct nsu_ctx *ctx, const struct nsu_ns *ns,
 		return nsu_pin_fail(st, pfd == -ELOOP ? NSU_PIN_ERR_SYMLINK :
 				    NSU_PIN_ERR_CREATE, pfd, (int)ns->type,
 				    parent, NULL);
-	if (flock(pfd, LOCK_EX) < 0)
-		return nsu_pin_fail(st, NSU_PIN_ERR_CREATE, -errno, (int)ns->type,
+	r = lock_wait(pfd);
+	if (r < 0)
+		return nsu_pin_fail(st, NSU_PIN_ERR_CREATE, r, (int)ns->type,
 				    parent, NULL);
 	r = pin_at(ctx, pfd, parent, base, ns, flags, &t, st);
 	if (r < 0)
@@ -1175,7 +1211,7 @@ static int unpin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 		/* our own fd would make the mount busy */
 		close(fd);
 		fd = -1;
-		r = umount_at(dirfd, entry);
+		r = umount_at(dirfd, entry, 0);
 		if (r == -EBUSY) {
 			nsu_pin_fail(st, NSU_PIN_ERR_BUSY, r, type, dirpath, entry);
 			if (st && !st->holders) {
@@ -1396,9 +1432,9 @@ NSU_EXPORT int nsu_pin_remove(struct nsu_ctx *ctx, const char *dir,
 		return nsu_pin_fail(st, pfd == -ENOENT ? NSU_PIN_ERR_NOENT :
 				    pfd == -ELOOP ? NSU_PIN_ERR_SYMLINK :
 				    NSU_PIN_ERR_UNMOUNT, pfd, -1, parent, NULL);
-	if (flock(pfd, LOCK_EX) < 0)
-		return nsu_pin_fail(st, NSU_PIN_ERR_UNMOUNT, -errno, -1, parent,
-				    NULL);
+	r = lock_wait(pfd);
+	if (r < 0)
+		return nsu_pin_fail(st, NSU_PIN_ERR_UNMOUNT, r, -1, parent, NULL);
 	/* an explicit file is the caller's: never remove a plain file */
 	return unpin_at(ctx, pfd, parent, base, -1, false, st);
 }

@@ -170,7 +170,7 @@ test_rm_copies_elsewhere() {
 
 test_unprivileged() {
 	require_tool NSPIN
-	local before
+	local before locker
 	cleanup_pins p
 	before=$(count_mounts)
 	expect_status "unprivileged add --new" 1 as_user "$NSPIN" add u -t net --new
@@ -183,6 +183,26 @@ test_unprivileged() {
 	expect_status "unprivileged rm" 1 as_user "$NSPIN" rm p
 	expect_grep "clear reason" "rm p: .*(Permission denied|Operation not permitted)" "$T/err"
 	expect_eq "pin kept" nsfs "$(findmnt -n -o FSTYPE /run/nspin/p/uts)"
+	# a user's flock on the registry directory must not stall root
+	# setpriv directly (not the as_user function), so $! is the process
+	# that ends up as the lock holder
+	setpriv --reuid="$NSU_TEST_UID" --regid="$NSU_TEST_GID" --clear-groups \
+		--inh-caps=-all -- sh -c 'exec 9< /run/nspin && flock 9 && exec sleep 1000' &
+	locker=$!
+	# it execs sleep only once flock holds the lock
+	for _ in $(seq 100); do
+		[ "$(cat "/proc/$locker/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.05
+	done
+	[ "$(cat "/proc/$locker/comm")" = sleep ] || fail "the user's lock was never taken"
+	expect_status "add while a user locks the directory" 0 "$NSPIN" add q -t uts --new
+	expect_status "rm q" 0 "$NSPIN" rm q
+	kill -KILL "$locker"
+	wait 2>/dev/null
+	if as_user flock -n /run/nspin/.lock true 2> "$T/err"; then
+		fail "a user could lock the registry"
+	fi
+	expect_grep "the registry's own lock is root's" "Permission denied" "$T/err"
 	expect_status "unprivileged ls works" 0 as_user "$NSPIN" ls -r -n -o PIN,TYPE
 	expect_grep "lists the pin" '^p uts$' "$T/out"
 	expect_status "rm p" 0 "$NSPIN" rm p
