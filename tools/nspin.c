@@ -479,6 +479,13 @@ static void whose_phrase(const struct options *o, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+/* The pin keeps the PID namespace, not its init: say so where nspin did
+ * not make the init itself. */
+static void pidns_note(const char *op)
+{
+	warn_msg("%s: note: the PID namespace stays enterable only while its init lives (use 'nspin add NAME -t pid --new' for one that nspin keeps)", op);
+}
+
 static int cmd_add(struct nsu_ctx *ctx, const struct options *o)
 {
 	const char *name = o->args[0];
@@ -511,6 +518,8 @@ static int cmd_add(struct nsu_ctx *ctx, const struct options *o)
 	}
 	if (r < 0)
 		report(op, whose, st, r, true);
+	if ((mask & nsu_nstype_flag(NSU_NS_PID)) && !o->new_ns)
+		pidns_note(op);
 	nsu_pin_status_free(st);
 	return NSU_EXIT_OK;
 }
@@ -533,6 +542,8 @@ static int cmd_pin(struct nsu_ctx *ctx, const struct options *o)
 	r = nsu_pin_file(ctx, ns, file, 0, st);
 	if (r < 0)
 		report(op, whose, st, r, true);
+	if (type == NSU_NS_PID)
+		pidns_note(op);
 	nsu_ns_free(ns);
 	nsu_pin_status_free(st);
 	return NSU_EXIT_OK;

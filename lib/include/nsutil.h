@@ -345,8 +345,8 @@ const char *nsu_version(void);
 
 /* Pin registry: pins made by name live in a registry directory (default
  * NSU_PIN_DIR, "/run/nspin"; see nsu_pin_default_dir()), one directory per
- * name, one file per namespace type. The read side is here; nspin adds the
- * write side. */
+ * name, one file per namespace type (layout below). The read side first,
+ * then the write side that nspin, nsunshare --pin and --mount=FILE use. */
 
 /* The registry directory used when a caller passes NULL. */
 const char *nsu_pin_default_dir(void);
@@ -416,9 +416,9 @@ const char *nsu_pin_status_path(const struct nsu_pin_status *st);
  * or NULL if nothing could be found. */
 const char *nsu_pin_status_holders(const struct nsu_pin_status *st);
 /* After nsu_pin_remove(), also on success: the other mount namespaces that
- * still pin a released namespace through their own copy of the mount (a
- * private copy does not go away with ours), e.g. "mount namespace of PID 7
- * (sh): /run/nspin/web/net"; NULL if none. */
+ * still pin a released namespace because they bound it somewhere else
+ * (their copies of the pin itself go away with its file), e.g. "mount
+ * namespace of PID 7 (sh): /srv/keep/net"; NULL if none. */
 const char *nsu_pin_status_elsewhere(const struct nsu_pin_status *st);
 /* With NSU_PIN_ERR_MNTNS_ORDER: the caller's and the namespace's mount
  * namespace ids. 0, or -ENOENT for another result. */

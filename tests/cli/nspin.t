@@ -61,6 +61,8 @@ test_pin_live_all_types() {
 		eval "want_$t=$(ns_ino "$t" "$target")"
 	done
 	expect_status "add -a from a live process" 0 "$NSPIN" add live -a --target "$target"
+	expect_grep "says the PID namespace needs its init" \
+		"add live: note: the PID namespace stays enterable only while its init lives" "$T/err"
 	kill -KILL "$target"
 	for t in $TYPES; do
 		eval "want=\$want_$t"
