@@ -1369,8 +1369,9 @@ static int remove_name(struct nsu_ctx *ctx, const char *dir, const char *name,
 		for (int t = 0; t < NSU_NS_COUNT; t++) {
 			const char *tn = nsu_nstype_name(t);
 
-			if (t == NSU_NS_MNT ||
-			    faccessat(namefd, tn, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			/* NAME/mnt too: a mount pin made by hand or by a
+			 * tool that does not use the .mnt sub-directory */
+			if (faccessat(namefd, tn, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
 			r = unpin_at(ctx, namefd, namepath, tn, t, true, st);
 			if (r < 0 && !first)

@@ -26,9 +26,10 @@ NSU_EXPORT int nsu_pin_name_valid(const char *name)
 	if (!name)
 		return -EINVAL;
 	len = strlen(name);
-	/* A leading dot also rules out "." and "..", and keeps the
-	 * registry's own entries (.mnt, .init) out of reach of names. */
-	if (len == 0 || len > NAME_MAX || name[0] == '.')
+	/* The registry's own entries are not names. */
+	if (len == 0 || len > NAME_MAX || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0 || strcmp(name, NSU_PIN_MNT_SUBDIR) == 0 ||
+	    strcmp(name, NSU_PIN_LOCK_FILE) == 0)
 		return -EINVAL;
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (*p == '/' || *p < 0x20 || *p == 0x7f)
@@ -157,12 +158,23 @@ static int open_entry(const char *dir, const char *name, enum nsu_nstype type,
 	dfd = nsu_open_dir_nofollow(AT_FDCWD, nsu_pin_dir(dir));
 	if (dfd < 0)
 		return dfd;
-	sub = openat(dfd, type == NSU_NS_MNT ? NSU_PIN_MNT_SUBDIR : name,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (type == NSU_NS_MNT) {
+		sub = openat(dfd, NSU_PIN_MNT_SUBDIR, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+		fd = sub < 0 ? -1 : openat(sub, name, flags | O_NOFOLLOW |
+					   O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR))
+			return fd < 0 ? -errno : fd;
+		/* DIR/NAME/mnt: a mount pin made by hand or by a tool that
+		 * does not know the private sub-directory */
+		if (sub >= 0)
+			close(sub);
+	}
+	sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sub < 0)
 		return -errno;
-	fd = openat(sub, type == NSU_NS_MNT ? name : tname,
-		    flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = openat(sub, tname, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
 	return fd < 0 ? -errno : fd;
 }
 

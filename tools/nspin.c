@@ -336,7 +336,7 @@ static void report(const char *op, const char *whose,
 		snprintf(msg, sizeof(msg), "%s", op);
 		break;
 	case NSU_PIN_ERR_NAME:
-		snprintf(msg, sizeof(msg), "%s: invalid name (not empty, no '/', no control characters, no leading '.', at most 255 bytes)", op);
+		snprintf(msg, sizeof(msg), "%s: invalid name (not empty, '.', '..', '.mnt' or '.lock'; no '/' or control characters; at most 255 bytes)", op);
 		err = 0;
 		break;
 	case NSU_PIN_ERR_REGISTRY:

@@ -350,9 +350,9 @@ const char *nsu_version(void);
 
 /* The registry directory used when a caller passes NULL. */
 const char *nsu_pin_default_dir(void);
-/* Whether NAME may name a pin: not empty, not starting with '.' (so not
- * "." or ".." either: reserved for the registry), no '/', no newline or
- * other control character, at most NAME_MAX bytes. 0 or -EINVAL. */
+/* Whether NAME may name a pin: not empty, not ".", "..", ".mnt" or ".lock"
+ * (the registry's own), no '/', no newline or other control character, at
+ * most NAME_MAX bytes. 0 or -EINVAL. */
 int nsu_pin_name_valid(const char *name);
 /* Open the namespace of TYPE pinned under NAME in registry DIR (NULL: the
  * default). NULL + errno: ENOENT when NAME has no pin of that type,
@@ -368,9 +368,10 @@ int nsu_pin_types(struct nsu_ctx *ctx, const char *dir, const char *name,
  * namespace is pinned as DIR/.mnt/NAME, because the kernel refuses to
  * bind-mount a mount namespace under a shared mount and DIR is one: DIR is
  * its own mount point and a shared peer group (so pins show up in mount
- * namespaces created later), DIR/.mnt its own private mount. Names starting
- * with '.' are reserved for the registry. nsu_pin_open() and
- * nsu_pin_types() know the layout; callers never build these paths. */
+ * namespaces created later), DIR/.mnt its own private mount; DIR/.lock is
+ * the registry's lock. nsu_pin_open() and nsu_pin_types() know the layout
+ * (and also accept a mount pin at DIR/NAME/mnt, as made by hand); callers
+ * never build these paths. */
 
 /* Write side. Every operation that has more than one step fills a
  * struct nsu_pin_status (if not NULL) with what failed: a result code,

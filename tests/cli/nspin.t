@@ -28,9 +28,11 @@ test_usage() {
 	expect_status "bad PID" 2 "$NSPIN" add x -t net --target 0x10
 	expect_status "ls options on add" 2 "$NSPIN" add x -t net --new -J
 	expect_status "rm without operands" 2 "$NSPIN" rm
-	expect_status "bad name" 1 "$NSPIN" add .hidden -t net --new
-	expect_grep "bad name explained" "invalid name" "$T/err"
-	[ ! -e /run/nspin/.hidden ] || fail ".hidden was created"
+	expect_status "reserved name" 1 "$NSPIN" add .mnt -t net --new
+	expect_grep "bad name explained" "add .mnt: invalid name" "$T/err"
+	expect_status "name with a newline" 1 "$NSPIN" add "$(printf 'a\nb')" -t net --new
+	expect_status "name too long" 1 "$NSPIN" add "$(printf '%0256d' 0)" -t net --new
+	expect_eq "nothing created" "" "$(ls -A /run/nspin | grep -vx -e .mnt -e .lock)"
 }
 
 test_registry_setup() {
@@ -183,6 +185,25 @@ test_ls_escapes() {
 	expect_status "rm" 0 "$NSPIN" rm "$f"
 }
 
+test_hand_made_pins() {
+	# pins made by hand (mount --bind) in a plain directory, the way
+	# admins do it today, mount namespace as NAME/mnt: listed and released
+	require_tool NSPIN
+	local sh
+	spawn_newer_mntns sh
+	mkdir -p "$T/r/h"
+	touch "$T/r/h/mnt" "$T/r/h/uts"
+	mount --bind "/proc/$sh/ns/mnt" "$T/r/h/mnt" || fail "bind mnt"
+	mount --bind "/proc/$sh/ns/uts" "$T/r/h/uts" || fail "bind uts"
+	kill -KILL "$sh"
+	wait 2>/dev/null
+	expect_status "ls" 0 "$NSPIN" --dir "$T/r" ls -r -n -o PIN,TYPE,PATH
+	expect_grep "mnt listed by name" "^h mnt $T/r/h/mnt\$" "$T/out"
+	expect_grep "uts listed by name" "^h uts $T/r/h/uts\$" "$T/out"
+	expect_status "rm h" 0 "$NSPIN" --dir "$T/r" rm h
+	[ ! -e "$T/r/h" ] || fail "$T/r/h left"
+}
+
 test_walkthrough() {
 	# The README's walk-through: a shell in its own mount namespace,
 	# pinned from outside, left, and rejoined later.
@@ -207,5 +228,6 @@ run_test "rm: mounts, files and the namespace are gone" test_rm_gone
 run_test "ls: raw, JSON, headings, columns" test_ls_output
 run_test "pin on an explicit file, no stacking, rm removes it" test_pin_file
 run_test "ls escapes control characters in paths" test_ls_escapes
+run_test "hand-made pins (NAME/mnt) are listed and released" test_hand_made_pins
 run_test "walk-through: pin a shell's mount namespace, rejoin later" test_walkthrough
 finish

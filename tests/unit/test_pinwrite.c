@@ -82,7 +82,7 @@ START_TEST(add_validates_before_touching_anything)
 
 	make_tmp();
 	snprintf(reg, sizeof(reg), "%s/reg", tmp);
-	ck_assert_int_eq(nsu_pin_add_new(ctx, reg, ".hidden", CLONE_NEWNET, st),
+	ck_assert_int_eq(nsu_pin_add_new(ctx, reg, ".mnt", CLONE_NEWNET, st),
 			 -EINVAL);
 	ck_assert_int_eq(nsu_pin_status_result(st), NSU_PIN_ERR_NAME);
 	nsu_pin_status_free(st);
@@ -409,6 +409,62 @@ START_TEST(pidns_without_init_refused)
 }
 END_TEST
 
+START_TEST(open_finds_hand_made_mnt_pin)
+{
+	struct nsu_ctx *ctx = nsu_ctx_new();
+	struct nsu_ns *pin, *want;
+	char path[PATH_MAX + 32], src[64];
+	int ready[2], go[2], mask = 0;
+	uint64_t self_id = 0;
+	pid_t child;
+	char c;
+
+	root_setup();
+	ck_assert_int_eq(nsu_mntns_self_id(ctx, &self_id), 0);
+	ck_assert_int_eq(pipe2(ready, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(go[1]);
+		close(ready[0]);
+		/* newer than ours, or the kernel refuses the bind */
+		if (nsu_mntns_unshare_newer(ctx, self_id) < 0 ||
+		    write(ready[1], "x", 1) != 1)
+			_exit(1);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	snprintf(path, sizeof(path), "%s/h", tmp);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/h/mnt", tmp);
+	write_file(path, "");
+	snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)child);
+	ck_assert_int_eq(mount(src, path, NULL, MS_BIND, NULL), 0);
+	want = nsu_ns_open_pid(ctx, child, NSU_NS_MNT, 0);
+	ck_assert_ptr_nonnull(want);
+	/* DIR/NAME/mnt, not DIR/.mnt/NAME: found all the same */
+	pin = nsu_pin_open(ctx, tmp, "h", NSU_NS_MNT);
+	ck_assert_ptr_nonnull(pin);
+	ck_assert(nsu_ns_equal(pin, want));
+	ck_assert_int_eq(nsu_pin_types(ctx, tmp, "h", &mask), 0);
+	ck_assert_int_eq(mask, CLONE_NEWNS);
+	nsu_ns_free(pin);
+	nsu_ns_free(want);
+	ck_assert_int_eq(nsu_pin_remove(ctx, tmp, "h", NULL), 0);
+	snprintf(path, sizeof(path), "%s/h", tmp);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	close(go[1]);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	root_teardown();
+	nsu_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *pinwrite_suite(void)
 {
 	Suite *s = suite_create("pinwrite");
@@ -430,6 +486,7 @@ static Suite *pinwrite_suite(void)
 		tcase_add_test(root, failed_mnt_pin_rolls_back);
 		tcase_add_test(root, pin_file_rules_and_busy_remove);
 		tcase_add_test(root, pidns_without_init_refused);
+		tcase_add_test(root, open_finds_hand_made_mnt_pin);
 		suite_add_tcase(s, root);
 	} else {
 		fprintf(stderr, "# SKIP pinwrite root tests: not root\n");
