@@ -28,7 +28,7 @@ static void rm_tmp(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static void write_file(const char *path, const char *text)
+static void put_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 
@@ -140,7 +140,7 @@ START_TEST(remove_refuses_plain_file)
 
 	make_tmp();
 	snprintf(path, sizeof(path), "%s/plain", tmp);
-	write_file(path, "keep\n");
+	put_file(path, "keep\n");
 	ck_assert_int_eq(nsu_pin_remove(ctx, NULL, path, st), -NSU_ENOTNS);
 	ck_assert_int_eq(nsu_pin_status_result(st), NSU_PIN_ERR_NOTPIN);
 	ck_assert_str_eq(nsu_pin_status_path(st), path);
@@ -169,7 +169,7 @@ START_TEST(iter_skips_unopenable_nsfs_lines)
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	snprintf(file, sizeof(file), "%s/mountinfo", dir);
 	/* an nsfs mount whose path does not exist (any more) and a tmpfs */
-	write_file(file,
+	put_file(file,
 		   "20 1 0:4 net:[4026531840] /nonexistent/nspin-test/net rw - nsfs nsfs rw\n"
 		   "21 1 0:30 / /run rw,nosuid - tmpfs tmpfs rw\n");
 	ck_assert_int_eq(nsu_ctx_set_proc_root(ctx, tmp), 0);
@@ -313,7 +313,7 @@ START_TEST(pin_file_rules_and_busy_remove)
 	root_setup();
 	ck_assert_ptr_nonnull(ns);
 	snprintf(path, sizeof(path), "%s/f", tmp);
-	write_file(path, "");
+	put_file(path, "");
 	/* an existing file only with NSU_PIN_MAY_EXIST */
 	ck_assert_int_eq(nsu_pin_file(ctx, ns, path, 0, st), -EEXIST);
 	ck_assert_int_eq(nsu_pin_status_result(st), NSU_PIN_ERR_EXISTS);
@@ -442,7 +442,7 @@ START_TEST(open_finds_hand_made_mnt_pin)
 	snprintf(path, sizeof(path), "%s/h", tmp);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/h/mnt", tmp);
-	write_file(path, "");
+	put_file(path, "");
 	snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)child);
 	ck_assert_int_eq(mount(src, path, NULL, MS_BIND, NULL), 0);
 	want = nsu_ns_open_pid(ctx, child, NSU_NS_MNT, 0);
