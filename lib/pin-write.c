@@ -254,25 +254,94 @@ static enum nsu_pin_result open_failure(int err)
 		NSU_PIN_ERR_REGISTRY;
 }
 
+/* Bind directory FROM onto itself with everything mounted below it
+ * (recursive), by fd as bind_fd() does. */
+static int bind_dir_rec(int fd)
+{
+	_cleanup_close_ int tree = -1;
+	char p[64];
+
+	tree = (int)syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree >= 0)
+		return syscall(SYS_move_mount, tree, "", fd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH |
+			       MOVE_MOUNT_T_EMPTY_PATH) == 0 ? 0 : -errno;
+	if (errno != ENOSYS)
+		return -errno;
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	return mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+}
+
+/* After DIR (OLDFD: the directory as seen before, in mount PARENT_ID) was
+ * bound onto itself recursively, the pins that were mounted below it
+ * before (by hand, or by a tool that does not set the registry up) have
+ * copies in the new mount, while the originals lie hidden beneath it, out
+ * of reach of any path, holding their namespaces for ever. Detach them:
+ * walking from OLDFD still goes through the parent mount and reaches
+ * exactly the originals. Best effort: a failure leaves a hidden mount, not
+ * a wrong one. */
+static void detach_hidden(struct nsu_ctx *ctx, int oldfd, uint64_t parent_id)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct libmnt_table *tb;
+	struct libmnt_iter *mi;
+	struct libmnt_fs *fs;
+	char path[PATH_MAX], self[64];
+	ssize_t n;
+	size_t len;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", oldfd);
+	n = readlink(self, path, sizeof(path) - 1);
+	if (n <= 0)
+		return;
+	path[n] = '\0';
+	dir = strdup(path);
+	if (!dir)
+		return;
+	len = strlen(dir);
+	snprintf(path, sizeof(path), "%s/self/mountinfo", ctx->proc_root);
+	tb = mnt_new_table_from_file(path);
+	mi = mnt_new_iter(MNT_ITER_BACKWARD);
+	while (tb && mi && mnt_table_next_fs(tb, mi, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs);
+
+		if ((uint64_t)mnt_fs_get_parent_id(fs) != parent_id || !target ||
+		    strncmp(target, dir, len) != 0 || target[len] != '/')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", oldfd,
+			 target + len + 1);
+		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			nsu_dbg(ctx, "cannot detach hidden %s: %s", target,
+				strerror(errno));
+	}
+	mnt_free_iter(mi);
+	mnt_unref_table(tb);
+}
+
 /* Make directory SUB of PARENTFD its own mount if it is not one yet (bind
- * it onto itself) and return a fresh fd on the mount. */
-static int ensure_own_mount(int parentfd, const char *sub)
+ * it onto itself, recursively, then detach the originals it hides) and
+ * return a fresh fd on the mount. */
+static int ensure_own_mount(struct nsu_ctx *ctx, int parentfd, const char *sub)
 {
 	_cleanup_close_ int fd = -1;
+	uint64_t parent_id = 0;
 	bool root = false;
 	int r;
 
 	fd = openat(parentfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = nsu_mount_facts(fd, NULL, &root, NULL);
+	r = nsu_mount_facts(fd, NULL, &root, &parent_id);
 	if (r < 0)
 		return r;
 	if (root)
 		return nsu_steal_fd(&fd);
-	r = bind_fd(fd, fd);
+	r = bind_dir_rec(fd);
 	if (r < 0)
 		return r;
+	if (parent_id)
+		detach_hidden(ctx, fd, parent_id);
 	close(fd);
 	/* reopen: the old fd still refers to the directory under the mount */
 	fd = openat(parentfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -379,7 +448,7 @@ static int registry_open(struct nsu_ctx *ctx, const char *dir, bool create,
 		return 0;
 	}
 
-	reg->fd = ensure_own_mount(pfd, base);
+	reg->fd = ensure_own_mount(ctx, pfd, base);
 	if (reg->fd < 0) {
 		r = nsu_pin_fail(st, open_failure(reg->fd), reg->fd, -1,
 				 reg->path, NULL);
@@ -391,7 +460,7 @@ static int registry_open(struct nsu_ctx *ctx, const char *dir, bool create,
 		r = -errno;
 		goto fail_sub;
 	}
-	reg->mntfd = ensure_own_mount(reg->fd, NSU_PIN_MNT_SUBDIR);
+	reg->mntfd = ensure_own_mount(ctx, reg->fd, NSU_PIN_MNT_SUBDIR);
 	if (reg->mntfd < 0) {
 		r = reg->mntfd;
 		reg->mntfd = -1;

@@ -53,6 +53,33 @@ test_registry_setup() {
 	umount "$reg/.mnt" && umount "$reg"
 }
 
+test_registry_adopts_pins() {
+	# pins made in the registry directory before it was set up (by hand,
+	# or by a tool that does not set it up) must neither vanish under the
+	# new registry mount nor stay hidden beneath it
+	require_tool NSPIN
+	local reg=$T/reg sleeper ino
+	trap "umount '$reg/.mnt' '$reg' 2>/dev/null" EXIT
+	unshare --uts sleep 1000 &
+	sleeper=$!
+	wait_ns_differs uts "$sleeper"
+	ino=$(ns_ino uts "$sleeper")
+	mkdir -p "$reg/old"
+	touch "$reg/old/uts"
+	mount --bind "/proc/$sleeper/ns/uts" "$reg/old/uts" || fail "bind"
+	kill -KILL "$sleeper"
+	wait 2>/dev/null
+	expect_status "add sets the registry up" 0 "$NSPIN" --dir "$reg" add new -t net --new
+	expect_eq "registry is its own mount" "$reg" "$(findmnt -n -o TARGET "$reg")"
+	expect_eq "the old pin, once" 1 "$(count_mounts "$reg/old/uts")"
+	expect_eq "the old pin is reachable" "$ino" "$(join_pin uts "$reg/old/uts")"
+	expect_status "ls" 0 "$NSPIN" --dir "$reg" ls -r -n -o PIN,TYPE,NS
+	expect_grep "old pin listed by name" "^old uts $ino\$" "$T/out"
+	expect_status "rm both" 0 "$NSPIN" --dir "$reg" rm old new
+	expect_eq "nothing left below the registry" "" \
+		"$(awk -v p="$reg/" 'index($5, p) == 1' /proc/self/mountinfo | grep -v "$reg/.mnt ")"
+}
+
 # Pin every type of a live process, kill it, and join each pin.
 test_pin_live_all_types() {
 	require_tool NSPIN
@@ -222,6 +249,7 @@ test_walkthrough() {
 nspin_prepare_registry
 run_test "usage errors, --help, --version" test_usage
 run_test "registry: own shared mount, private .mnt, --dir and NSPIN_DIR" test_registry_setup
+run_test "registry set-up adopts pins made before it" test_registry_adopts_pins
 run_test "pin all 8 types of a live process; join each after it died" test_pin_live_all_types
 run_test "--new for each of the 8 types" test_new_each_type
 run_test "rm: mounts, files and the namespace are gone" test_rm_gone
