@@ -30,8 +30,7 @@ enum undo_kind { UNDO_RMDIR, UNDO_UNLINK, UNDO_UMOUNT };
 
 struct undo {
 	enum undo_kind kind;
-	int dirfd;            /* dup'd: the directory of NAME */
-	int fd;               /* UNDO_UMOUNT: O_PATH fd on the mounted pin */
+	int dirfd;            /* dup'd: the directory NAME is in */
 	char name[NAME_MAX + 1];
 };
 
@@ -42,7 +41,7 @@ struct txn {
 	struct undo u[3 * NSU_NS_COUNT + 4];
 };
 
-static int txn_push(struct txn *t, enum undo_kind kind, int dirfd, int fd,
+static int txn_push(struct txn *t, enum undo_kind kind, int dirfd,
 		    const char *name)
 {
 	struct undo *u;
@@ -51,7 +50,6 @@ static int txn_push(struct txn *t, enum undo_kind kind, int dirfd, int fd,
 		return -ENOBUFS;
 	u = &t->u[t->n];
 	u->kind = kind;
-	u->fd = fd;
 	u->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	if (u->dirfd < 0)
 		return -errno;
@@ -88,8 +86,6 @@ static void txn_rollback(struct txn *t)
 			unlinkat(u->dirfd, u->name, AT_REMOVEDIR);
 			break;
 		}
-		if (u->fd >= 0)
-			close(u->fd);
 		close(u->dirfd);
 	}
 }
@@ -99,8 +95,6 @@ static void txn_commit(struct txn *t)
 	while (t->n > 0) {
 		struct undo *u = &t->u[--t->n];
 
-		if (u->fd >= 0)
-			close(u->fd);
 		close(u->dirfd);
 	}
 }
@@ -581,7 +575,7 @@ static int pin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 				    classify_existing(dirfd, entry) :
 				    NSU_PIN_ERR_CREATE, r, type, dirpath, entry);
 	} else {
-		r = txn_push(t, UNDO_UNLINK, dirfd, -1, entry);
+		r = txn_push(t, UNDO_UNLINK, dirfd, entry);
 		if (r < 0) {
 			unlinkat(dirfd, entry, 0);
 			return nsu_pin_fail(st, NSU_PIN_ERR_CREATE, r, type,
@@ -592,7 +586,7 @@ static int pin_at(struct nsu_ctx *ctx, int dirfd, const char *dirpath,
 	r = bind_fd(ns->fd, pinfd);
 	if (r < 0)
 		return nsu_pin_fail(st, NSU_PIN_ERR_BIND, r, type, dirpath, entry);
-	r = txn_push(t, UNDO_UMOUNT, dirfd, -1, entry);
+	r = txn_push(t, UNDO_UMOUNT, dirfd, entry);
 	if (r < 0) {
 		umount_at(dirfd, entry, MNT_DETACH);
 		return nsu_pin_fail(st, NSU_PIN_ERR_BIND, r, type, dirpath, entry);
@@ -635,7 +629,7 @@ static int pin_set(struct nsu_ctx *ctx, const char *dir, const char *name,
 			     NSU_PIN_ERR_CREATE, r, -1, reg.path, name);
 		goto out;
 	}
-	r = txn_push(&t, UNDO_RMDIR, reg.fd, -1, name);
+	r = txn_push(&t, UNDO_RMDIR, reg.fd, name);
 	if (r < 0) {
 		unlinkat(reg.fd, name, AT_REMOVEDIR);
 		nsu_pin_fail(st, NSU_PIN_ERR_CREATE, r, -1, reg.path, name);
@@ -673,7 +667,7 @@ static int pin_set(struct nsu_ctx *ctx, const char *dir, const char *name,
 			    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 		if (fd < 0)
 			r = -errno;
-		else if ((r = txn_push(&t, UNDO_UNLINK, namefd, -1,
+		else if ((r = txn_push(&t, UNDO_UNLINK, namefd,
 				       NSU_PIN_INIT_FILE)) == 0 &&
 			 write(fd, buf, (size_t)n) != n)
 			r = -EIO;

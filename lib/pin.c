@@ -134,7 +134,12 @@ int nsu_fd_is_pin(int fd)
 		return -errno;
 	if ((unsigned long)sfs.f_type != NSFS_MAGIC)
 		return 0;
+	/* Reached by a path that is not a /proc magic link (our callers open
+	 * with O_NOFOLLOW), an nsfs file can only be the root of a bind
+	 * mount; statx says so itself from 5.8 on. */
 	r = nsu_mount_facts(fd, NULL, &root, NULL);
+	if (r == -NSU_ENOTSUPP)
+		return 1;
 	if (r < 0)
 		return r;
 	return root ? 1 : 0;
