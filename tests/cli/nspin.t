@@ -143,6 +143,10 @@ test_rm_gone() {
 	expect_status "ls after rm" 0 "$NSPIN" ls -r -n -o NS
 	if grep -qx "$ino" "$T/out"; then fail "namespace still listed by nspin"; fi
 	if lsns -n -o NS -t net | grep -qx "$ino"; then fail "lsns still sees net $ino"; fi
+	if [ -n "$NSLIST" ] && [ -x "$NSLIST" ]; then
+		"$NSLIST" -n -o NS -t net > "$T/nslist" || fail "nslist failed"
+		if grep -qx " *$ino" "$T/nslist"; then fail "nslist still sees net $ino"; fi
+	fi
 	settle_inits
 	if pgrep -x nspin-init >/dev/null; then fail "nspin-init still running"; fi
 	expect_status "rm again" 1 "$NSPIN" rm g
@@ -231,6 +235,20 @@ test_hand_made_pins() {
 	[ ! -e "$T/r/h" ] || fail "$T/r/h left"
 }
 
+test_nsenter2_pinned() {
+	# the names nspin makes are the ones nsenter2 --pinned enters,
+	# mount namespace (in the private sub-directory) included
+	require_tool NSPIN
+	require_tool NSENTER2
+	local got
+	cleanup_pins set
+	expect_status "add set" 0 "$NSPIN" add set -t mnt,uts,net --new
+	got=$("$NSENTER2" --pinned set sh -c 'for t in mnt uts net; do stat -L -c %i /proc/self/ns/$t; done' | tr '\n' ' ')
+	expect_eq "nsenter2 --pinned joins every pin" \
+		"$(stat -L -c %i /run/nspin/.mnt/set) $(stat -L -c %i /run/nspin/set/uts) $(stat -L -c %i /run/nspin/set/net) " "$got"
+	expect_status "rm set" 0 "$NSPIN" rm set
+}
+
 test_walkthrough() {
 	# The README's walk-through: a shell in its own mount namespace,
 	# pinned from outside, left, and rejoined later.
@@ -257,5 +275,6 @@ run_test "ls: raw, JSON, headings, columns" test_ls_output
 run_test "pin on an explicit file, no stacking, rm removes it" test_pin_file
 run_test "ls escapes control characters in paths" test_ls_escapes
 run_test "hand-made pins (NAME/mnt) are listed and released" test_hand_made_pins
+run_test "nsenter2 --pinned enters what nspin pinned" test_nsenter2_pinned
 run_test "walk-through: pin a shell's mount namespace, rejoin later" test_walkthrough
 finish
