@@ -80,4 +80,39 @@ int nsu_fd_is_pin(int fd);
 /* The registry directory to use for DIR (NULL: the default). */
 const char *nsu_pin_dir(const char *dir);
 
+/* ---- shared by pin-registry.c, pin-write.c and pin-remove.c ---- */
+
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+/* An open registry: the lock is held until nsu_pin_registry_close(). */
+struct nsu_pin_registry {
+	int lockfd;  /* the flock is held on this one */
+	int fd;      /* the registry directory (its own mount) */
+	int mntfd;   /* DIR/.mnt (its own private mount); -1 when not opened */
+	const char *path;
+};
+
+/* Open (CREATE: and set up) registry DIR (NULL: the default). 0 or a
+ * negative error, recorded in ST. */
+int nsu_pin_registry_open(struct nsu_ctx *ctx, const char *dir, bool create,
+			  struct nsu_pin_registry *reg, struct nsu_pin_status *st);
+void nsu_pin_registry_close(struct nsu_pin_registry *reg);
+/* PATH's directory (malloc'd) and last component (in PATH). 0 or -errno. */
+int nsu_pin_split_path(const char *path, char **parent, const char **base);
+/* SYMLINK for -ELOOP/-ENOTDIR, else REGISTRY. */
+enum nsu_pin_result nsu_pin_open_failure(int err);
+/* flock(LOCK_EX) with a bounded wait. 0, -EWOULDBLOCK or -errno. */
+int nsu_pin_lock_wait(int fd);
+/* Unmount DIRFD/ENTRY through the directory's magic link. 0 or -errno. */
+int nsu_pin_umount_at(int dirfd, const char *entry, int flags);
+/* Bind FROM onto TO, both fds. 0 or -errno. */
+int nsu_pin_bind_fd(int from, int to);
+/* Whether DIRFD's mount is shared: 1, 0 or -errno. */
+int nsu_pin_mount_is_shared(struct nsu_ctx *ctx, int dirfd);
+/* The init of PID namespace NSFD as a PID in ours, -ESRCH when it has
+ * none, -NSU_ENOTSUPP before 6.11. */
+int nsu_pin_pidns_init(int nsfd);
+
 #endif /* NSU_PIN_INTERNAL_H */
