@@ -405,6 +405,8 @@ __attribute__((noreturn)) static void minimal_init(void)
 
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* an inherited handler or SIG_IGN must not change how we reap */
+	signal(SIGCHLD, SIG_DFL);
 	prctl(PR_SET_NAME, "nspin-init", 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	setsid();
