@@ -127,6 +127,35 @@ test_new_each_type() {
 	settle_inits
 }
 
+test_pid_init() {
+	# the init nspin keeps for a new PID namespace: ignores signals,
+	# reaps orphans, and goes with rm
+	require_tool NSPIN
+	local init ino p zombies
+	cleanup_pins r
+	expect_status "add r" 0 "$NSPIN" add r -t pid --new
+	init=$(pgrep -x nspin-init)
+	[ -n "$init" ] || fail "no nspin-init"
+	ino=$(stat -L -c %i /run/nspin/r/pid)
+	expect_eq "init is in the pinned namespace" "$ino" "$(ns_ino pid "$init")"
+	expect_eq "init is PID 1 there" 1 "$(awk '/^NSpid:/ { print $NF }' "/proc/$init/status")"
+	kill -TERM "$init"; kill -INT "$init"; kill -HUP "$init"; kill -USR1 "$init"
+	# an orphan in the namespace: its parent exits at once
+	nsenter --pid=/run/nspin/r/pid sh -c 'sleep 0.3 & exit 0'
+	sleep 1
+	[ -d "/proc/$init" ] || fail "nspin-init died of a signal"
+	zombies=0
+	for p in /proc/[0-9]*; do
+		[ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ino" ] || continue
+		[ "$(awk '{ print $3 }' "$p/stat" 2>/dev/null)" = Z ] && zombies=$((zombies + 1))
+	done
+	expect_eq "orphans reaped" 0 "$zombies"
+	expect_status "rm r" 0 "$NSPIN" rm r
+	settle_inits
+	[ ! -d "/proc/$init" ] || [ "$(awk '{ print $3 }' "/proc/$init/stat")" = Z ] ||
+		fail "nspin-init still running after rm"
+}
+
 test_rm_gone() {
 	require_tool NSPIN
 	local ino before
@@ -270,6 +299,7 @@ run_test "registry: own shared mount, private .mnt, --dir and NSPIN_DIR" test_re
 run_test "registry set-up adopts pins made before it" test_registry_adopts_pins
 run_test "pin all 8 types of a live process; join each after it died" test_pin_live_all_types
 run_test "--new for each of the 8 types" test_new_each_type
+run_test "new PID namespace: init ignores signals, reaps, ends with rm" test_pid_init
 run_test "rm: mounts, files and the namespace are gone" test_rm_gone
 run_test "ls: raw, JSON, headings, columns" test_ls_output
 run_test "pin on an explicit file, no stacking, rm removes it" test_pin_file
