@@ -202,7 +202,8 @@ int nsu_parse_pid_spec(const char *s, pid_t *pid, uint64_t *inode);
  * (else -NSU_EREPLACED). Returns a close-on-exec pidfd or -errno (-ESRCH:
  * no such process). */
 int nsu_pidfd_open(pid_t pid, uint64_t inode);
-/* 1 if the process behind PIDFD is still running, 0 if it exited. */
+/* 1 if the process behind PIDFD is still running, 0 if it exited, -EBADF if
+ * PIDFD is not an open fd. */
 int nsu_pidfd_alive(int pidfd);
 /* The pidfs inode of PIDFD (Linux 6.9+). 0 or -NSU_ENOTSUPP / -errno. */
 int nsu_pidfd_inode(int pidfd, uint64_t *inode);
@@ -286,7 +287,8 @@ bool nsu_idmap_maps_outer(const struct nsu_idmap *m, uint32_t id);
  *   "subids"  the current id to 0 and the subordinate range from 1
  *   "all"     every id mapped in the caller's namespace (identity)
  * Subordinate ranges come from CTX's /etc/subuid or /etc/subgid for user
- * NAME / id ID (either may match). 0 or negative error. */
+ * NAME / id ID (either may match). 0 or negative error; on error M is
+ * left as it was. */
 int nsu_idmap_parse_spec(struct nsu_ctx *ctx, struct nsu_idmap *m,
 			 const char *spec, const char *name, uint32_t id);
 /* Resolve a --map-user / --map-group value (a number or a user or group
