@@ -13,19 +13,20 @@
 
 static char tmp[PATH_MAX];
 
+/* Under the suite's temporary directory, which run_suite() removes even
+ * when a test failed. */
 static void make_tmp(void)
 {
-	snprintf(tmp, sizeof(tmp), "%s/nsu-pinwrite.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	char *d = make_tmpdir();
+
+	ck_assert_ptr_nonnull(d);
+	snprintf(tmp, sizeof(tmp), "%s", d);
+	free(d);
 }
 
 static void rm_tmp(void)
 {
-	char cmd[PATH_MAX + 32];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	ck_assert_int_eq(system(cmd), 0);
+	remove_tree(tmp);
 }
 
 static void put_file(const char *path, const char *text)
