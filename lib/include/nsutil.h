@@ -491,14 +491,14 @@ int nsu_filter_eval(const struct nsu_filter *f, nsu_filter_get_fn get,
 
 /* Pin registry: pins made by name live in a registry directory (default
  * NSU_PIN_DIR, "/run/nspin"; see nsu_pin_default_dir()), one directory per
- * name, one file per namespace type. The read side is here; nspin adds the
- * write side. */
+ * name, one file per namespace type (layout below). The read side first,
+ * then the write side that nspin, nsunshare --pin and --mount=FILE use. */
 
 /* The registry directory used when a caller passes NULL. */
 const char *nsu_pin_default_dir(void);
-/* Whether NAME may name a pin: not empty, not "." or "..", no '/', no
- * newline or other control character, at most NAME_MAX bytes. 0 or
- * -EINVAL. */
+/* Whether NAME may name a pin: not empty, not ".", "..", ".mnt" or ".lock"
+ * (the registry's own), no '/', no newline or other control character, at
+ * most NAME_MAX bytes. 0 or -EINVAL. */
 int nsu_pin_name_valid(const char *name);
 /* Open the namespace of TYPE pinned under NAME in registry DIR (NULL: the
  * default). NULL + errno: ENOENT when NAME has no pin of that type,
@@ -509,6 +509,140 @@ struct nsu_ns *nsu_pin_open(struct nsu_ctx *ctx, const char *dir,
  * 0 or -errno (-ENOENT: no such name). */
 int nsu_pin_types(struct nsu_ctx *ctx, const char *dir, const char *name,
 		  int *mask);
+
+/* Registry layout: DIR/NAME/TYPE for every type but mnt; a mount
+ * namespace is pinned as DIR/.mnt/NAME, because the kernel refuses to
+ * bind-mount a mount namespace under a shared mount and DIR is one: DIR is
+ * its own mount point and a shared peer group (so pins show up in mount
+ * namespaces created later), DIR/.mnt its own private mount; DIR/.lock is
+ * the registry's lock. nsu_pin_open() and nsu_pin_types() know the layout
+ * (and also accept a mount pin at DIR/NAME/mnt, as made by hand); callers
+ * never build these paths. */
+
+/* Write side. Every operation that has more than one step fills a
+ * struct nsu_pin_status (if not NULL) with what failed: a result code,
+ * the namespace type involved (-1 if none) and the path; the return value
+ * is 0 or the negative error code of the failing step. */
+enum nsu_pin_result {
+	NSU_PIN_OK = 0,
+	NSU_PIN_ERR_NAME,      /* the name is not valid */
+	NSU_PIN_ERR_REGISTRY,  /* registry directory: open, create, lock, mount */
+	NSU_PIN_ERR_SYMLINK,   /* a symbolic link where a directory or pin was */
+	NSU_PIN_ERR_EXISTS,    /* the name or the file exists already */
+	NSU_PIN_ERR_MOUNTED,   /* something is mounted on the target already */
+	NSU_PIN_ERR_SOURCE,    /* the namespace to pin could not be opened */
+	NSU_PIN_ERR_CREATE,    /* creating the name's directory or pin file */
+	NSU_PIN_ERR_BIND,      /* the bind mount itself */
+	NSU_PIN_ERR_SHARED,    /* a mount namespace pin under a shared mount */
+	NSU_PIN_ERR_MNTNS_ORDER, /* mount namespace not newer than the caller's:
+				  * the kernel's loop check refuses it */
+	NSU_PIN_ERR_PIDNS_DEAD,  /* PID namespace whose init has exited */
+	NSU_PIN_ERR_VERIFY,    /* after binding, the file is not the namespace */
+	NSU_PIN_ERR_NEW,       /* creating new namespaces (or their init) */
+	NSU_PIN_ERR_NOENT,     /* no such name or file */
+	NSU_PIN_ERR_NOTPIN,    /* not an nsfs mount: left alone */
+	NSU_PIN_ERR_BUSY,      /* unmount refused as busy: see holders */
+	NSU_PIN_ERR_UNMOUNT,   /* unmount failed for another reason */
+	NSU_PIN_ERR_REMOVE,    /* removing a pin file or directory */
+};
+
+struct nsu_pin_status;
+
+/* A new, empty (NSU_PIN_OK) status. NULL + errno. */
+struct nsu_pin_status *nsu_pin_status_new(void);
+void nsu_pin_status_free(struct nsu_pin_status *st);
+/* What failed (NSU_PIN_OK if nothing). */
+enum nsu_pin_result nsu_pin_status_result(const struct nsu_pin_status *st);
+/* The error code of the failing step (0 or negative). */
+int nsu_pin_status_error(const struct nsu_pin_status *st);
+/* The namespace type involved, or -1. */
+int nsu_pin_status_type(const struct nsu_pin_status *st);
+/* The path the step failed on, or NULL. */
+const char *nsu_pin_status_path(const struct nsu_pin_status *st);
+/* For NSU_PIN_ERR_BUSY: who still holds the pin ("PID 42 (sleep), ..."),
+ * or NULL if nothing could be found. */
+const char *nsu_pin_status_holders(const struct nsu_pin_status *st);
+/* After nsu_pin_remove(), also on success: the other mount namespaces that
+ * still pin a released namespace because they bound it somewhere else
+ * (their copies of the pin itself go away with its file), e.g. "mount
+ * namespace of PID 7 (sh): /srv/keep/net"; NULL if none. */
+const char *nsu_pin_status_elsewhere(const struct nsu_pin_status *st);
+/* With NSU_PIN_ERR_MNTNS_ORDER: the caller's and the namespace's mount
+ * namespace ids. 0, or -ENOENT for another result. */
+int nsu_pin_status_mntns_ids(const struct nsu_pin_status *st,
+			     uint64_t *self_id, uint64_t *ns_id);
+
+/* Flags for the nsu_pin_*() write functions. */
+#define NSU_PIN_FOR_CHILDREN 0x1 /* pid/time: pin the *_for_children one */
+#define NSU_PIN_MAY_EXIST    0x2 /* nsu_pin_file(): an existing empty
+				  * regular file may be the target */
+
+/* Pin the namespaces in MASK (CLONE_NEW* flags) of the process behind
+ * PIDFD as NAME in registry DIR (NULL: the default), creating and
+ * preparing the registry if needed. All or nothing: on failure every pin
+ * made so far is undone and NAME is gone again. Refuses an existing NAME,
+ * a mount namespace the kernel's loop check would refuse (see
+ * nsu_mntns_unshare_newer()), and a PID namespace whose init has exited.
+ * 0 or a negative error, details in ST. */
+int nsu_pin_add_pidfd(struct nsu_ctx *ctx, const char *dir, const char *name,
+		      int mask, int pidfd, unsigned int flags,
+		      struct nsu_pin_status *st);
+/* Pin the N namespace handles in NSS (at most one per type) as NAME, with
+ * the same registry, checks and all-or-nothing rule as nsu_pin_add_pidfd().
+ * For callers that opened the namespaces themselves (e.g. from a child
+ * they have not reaped, or where pidfds are missing). The handles stay the
+ * caller's. 0 or a negative error, details in ST. */
+int nsu_pin_add_ns(struct nsu_ctx *ctx, const char *dir, const char *name,
+		   struct nsu_ns *const *nss, size_t n,
+		   struct nsu_pin_status *st);
+/* Create new namespaces of the types in MASK that no process lives in and
+ * pin them as NAME (like "ip netns add"). A new PID namespace gets a
+ * minimal init (it reaps, ignores signals, and is killed by
+ * nsu_pin_remove()), because a PID namespace cannot be entered once its
+ * init is gone. New mount namespaces get an id newer than the caller's and
+ * private propagation. The namespaces are created by a child process, the
+ * pins made by the caller, which stays where it was. 0 or a negative
+ * error, details in ST. */
+int nsu_pin_add_new(struct nsu_ctx *ctx, const char *dir, const char *name,
+		    int mask, struct nsu_pin_status *st);
+/* Pin NS on the file PATH, created with O_EXCL (or, with
+ * NSU_PIN_MAY_EXIST, an existing empty regular file), in a directory
+ * resolved without following symbolic links, under a lock on that
+ * directory. A mount namespace needs a non-shared parent mount
+ * (NSU_PIN_ERR_SHARED otherwise). 0 or a negative error, details in ST. */
+int nsu_pin_file(struct nsu_ctx *ctx, const struct nsu_ns *ns,
+		 const char *path, unsigned int flags,
+		 struct nsu_pin_status *st);
+/* Release a pin: NAME_OR_PATH is a registry name if it contains no '/',
+ * else a file. Only nsfs mounts are unmounted (checked with fstatfs and
+ * statx, never from strings); then the files and the name's directory are
+ * removed, and the init of a PID namespace made by nsu_pin_add_new() is
+ * killed. When the kernel says busy, the holders are named in ST and the
+ * rest is still removed. 0 or the first negative error, details in ST. */
+int nsu_pin_remove(struct nsu_ctx *ctx, const char *dir,
+		   const char *name_or_path, struct nsu_pin_status *st);
+
+/* Every namespace pin (nsfs mount) in the caller's mount namespace, read
+ * from PROC_ROOT/self/mountinfo: registry pins with their names, other
+ * pins by path. */
+struct nsu_pin_iter;
+/* NULL + errno. DIR: the registry whose pins get names (NULL: default). */
+struct nsu_pin_iter *nsu_pin_iter_new(struct nsu_ctx *ctx, const char *dir);
+/* 1 and the next pin current, 0 at the end, or a negative error. Pins
+ * that cannot be opened (over-mounted, vanished) are skipped. */
+int nsu_pin_iter_next(struct nsu_pin_iter *it);
+/* The current pin's mount point. */
+const char *nsu_pin_iter_path(const struct nsu_pin_iter *it);
+/* Its registry name, or NULL for a pin outside the registry. */
+const char *nsu_pin_iter_name(const struct nsu_pin_iter *it);
+/* The pinned namespace (owned by the iterator, valid until the next call). */
+const struct nsu_ns *nsu_pin_iter_ns(const struct nsu_pin_iter *it);
+/* When the pin was made, in seconds since the epoch (the birth time of the
+ * name's directory); 0 when unknown (pins outside the registry). */
+int64_t nsu_pin_iter_ctime(const struct nsu_pin_iter *it);
+/* The kernel's mount id of the pin. */
+uint64_t nsu_pin_iter_mount_id(const struct nsu_pin_iter *it);
+void nsu_pin_iter_free(struct nsu_pin_iter *it);
 
 /* Mount namespaces and the kernel's loop check: a mount namespace can be
  * bind-mounted only by a process whose own mount namespace is older (has a
