@@ -112,7 +112,7 @@ noreturn static void usage(void)
 	      " -o, --output <list>   the columns to print\n"
 	      "     --output-all      print all columns\n"
 	      "\n"
-	      USAGE_HELP_OPTIONS("            ")
+	      USAGE_HELP_OPTIONS("         ")
 	      "\nAvailable output columns:\n", stdout);
 	for (int i = 0; i < NCOLS; i++)
 		printf(" %8s  %s\n", infos[i].name, infos[i].help);
