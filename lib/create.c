@@ -3,8 +3,6 @@
  * order, map ids, persist and pin them, and prepare the process that runs
  * the program, undoing everything on failure. */
 #include <grp.h>
-#include <linux/openat2.h>
-#include <sys/file.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -101,7 +99,6 @@ struct failure {
 
 struct bound {
 	char *path;
-	bool created_file; /* pins: we made the file, remove it on undo */
 };
 
 struct nsu_create {
@@ -642,13 +639,6 @@ NSU_EXPORT int nsu_create_prepare(struct nsu_create *c)
 				return set_fail(c, r, STEP_PERSIST_FILE, t, c->persist[t]);
 		}
 	}
-	if (c->pin_name && (c->new_mask & CLONE_NEWNS)) {
-		const char *dir = c->pin_dir ? c->pin_dir : nsu_pin_default_dir();
-
-		/* the registry may not exist yet: then its parent decides */
-		if (check_not_shared(access(dir, F_OK) == 0 ? dir : "/") == -EINVAL)
-			return set_fail(c, -EINVAL, STEP_PIN, NSU_NS_MNT, dir);
-	}
 	if ((c->persist[NSU_NS_MNT] || (c->pin_name && (c->new_mask & CLONE_NEWNS))) &&
 	    nsu_mntns_self_id(c->ctx, &c->orig_mnt_id) == 0)
 		c->have_mnt_id = true;
@@ -847,26 +837,24 @@ static int helper_maps(struct nsu_create *c, pid_t pid, struct failure *f)
 }
 
 struct undo {
-	struct bound b[NSU_NS_COUNT * 2];
+	struct nsu_create *c;
+	struct bound b[NSU_NS_COUNT];
 	size_t n;
-	char *pin_path; /* the pin's directory, removed on undo */
+	bool pinned; /* c->pin_name is pinned, remove it on undo */
 };
 
 static void undo_all(struct undo *u)
 {
-	/* reverse order: pins' files after their mounts, the directory last */
+	if (u->pinned) {
+		nsu_pin_remove(u->c->ctx, u->c->pin_dir, u->c->pin_name, NULL);
+		u->pinned = false;
+	}
+	/* the pin first (it was made last), then the binds in reverse order */
 	while (u->n > 0) {
 		struct bound *b = &u->b[--u->n];
 
 		umount2(b->path, MNT_DETACH);
-		if (b->created_file)
-			unlink(b->path);
 		free(b->path);
-	}
-	if (u->pin_path) {
-		rmdir(u->pin_path);
-		free(u->pin_path);
-		u->pin_path = NULL;
 	}
 }
 
@@ -896,81 +884,55 @@ static int bind_ns(struct nsu_create *c, pid_t pid, pid_t child,
 	return 0;
 }
 
-static int helper_pin(struct nsu_create *c, pid_t pid, pid_t child, struct undo *u,
-		      struct failure *f)
+/* Pin every created namespace as NAME with the registry's own write side
+ * (nsu_pin_add_ns(): all or nothing, registry layout and checks). */
+static int helper_pin(struct nsu_create *c, pid_t pid, pid_t child,
+		      struct undo *u, struct failure *f)
 {
-	const char *dir = c->pin_dir ? c->pin_dir : nsu_pin_default_dir();
-	char path[PATH_MAX];
-	int r;
+	struct nsu_ns *nss[NSU_NS_COUNT];
+	struct nsu_pin_status *st;
+	size_t n = 0;
+	int r = 0;
 
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_NO_SYMLINKS,
-	};
-	int dfd;
-
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		f->step = STEP_PIN;
-		snprintf(f->path, sizeof(f->path), "%s", dir);
-		return f->err = -errno;
-	}
-	/* The registry is reached without following symlinks (a local user
-	 * must not redirect our mounts), and locked so that two pinners of
-	 * the same name cannot interleave. The lock is the helper's until it
-	 * exits. */
-	dfd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
-	if (dfd < 0 && errno == ENOSYS)
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0 || flock(dfd, LOCK_EX) < 0) {
-		f->step = STEP_PIN;
-		snprintf(f->path, sizeof(f->path), "%s", dir);
-		return f->err = -errno;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, c->pin_name);
-	if (mkdirat(dfd, c->pin_name, 0755) < 0) {
-		f->step = STEP_PIN;
-		snprintf(f->path, sizeof(f->path), "%s", path);
-		return f->err = -errno;
-	}
-	u->pin_path = strdup(path);
-	if (!u->pin_path)
-		return f->err = -ENOMEM;
-	for (int t = 0; t < NSU_NS_COUNT; t++) {
-		char file[PATH_MAX];
-		int fd;
-
+	for (int t = 0; t < NSU_NS_COUNT && r == 0; t++) {
 		if (!(c->new_mask & nsu_nstype_flag(t)))
 			continue;
-		if ((size_t)snprintf(file, sizeof(file), "%s/%s", path,
-				     nsu_nstype_name(t)) >= sizeof(file)) {
-			r = -ENAMETOOLONG;
-			goto fail;
-		}
-		fd = open(file, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-		if (fd < 0) {
+		/* the child's own PID namespace, our *_for_children time */
+		if (t == NSU_NS_PID && child > 0)
+			nss[n] = nsu_ns_open_pid(c->ctx, child, t, 0);
+		else
+			nss[n] = nsu_ns_open_pid(c->ctx, pid, t, NSU_NS_FOR_CHILDREN);
+		if (!nss[n]) {
 			r = -errno;
-			goto fail;
+			f->step = STEP_PIN;
+			f->nstype = t;
+			break;
 		}
-		close(fd);
-		u->b[u->n].path = strdup(file);
-		if (!u->b[u->n].path) {
-			unlink(file);
-			r = -ENOMEM;
-			goto fail;
-		}
-		u->b[u->n].created_file = true;
-		u->n++;
-		r = bind_ns(c, pid, child, t, file);
-		if (r < 0)
-			goto fail;
-		nsu_log(c->ctx, 6, "pinned %s namespace as %s", nsu_nstype_name(t), file);
-		continue;
-fail:
-		f->step = STEP_PIN;
-		f->nstype = t;
-		snprintf(f->path, sizeof(f->path), "%s", file);
-		return f->err = r;
+		n++;
 	}
+	if (r == 0) {
+		st = nsu_pin_status_new();
+		if (!st) {
+			r = -ENOMEM;
+		} else {
+			r = nsu_pin_add_ns(c->ctx, c->pin_dir, c->pin_name, nss, n, st);
+			if (r < 0) {
+				f->step = STEP_PIN;
+				f->nstype = nsu_pin_status_type(st);
+				if (nsu_pin_status_path(st))
+					snprintf(f->path, sizeof(f->path), "%s",
+						 nsu_pin_status_path(st));
+			}
+			nsu_pin_status_free(st);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		nsu_ns_free(nss[i]);
+	if (r < 0)
+		return f->err = r;
+	u->pinned = true;
+	nsu_log(c->ctx, 6, "pinned %d namespace%s as %s", (int)n, n == 1 ? "" : "s",
+		c->pin_name);
 	return 0;
 }
 
@@ -995,7 +957,7 @@ static int helper_bind(struct nsu_create *c, pid_t pid, pid_t child, struct undo
 			umount2(c->persist[t], MNT_DETACH);
 			return f->err = -ENOMEM;
 		}
-		u->b[u->n++].created_file = false;
+		u->n++;
 		nsu_log(c->ctx, 6, "persisted %s namespace on %s", nsu_nstype_name(t),
 			c->persist[t]);
 	}
@@ -1007,7 +969,7 @@ static int helper_bind(struct nsu_create *c, pid_t pid, pid_t child, struct undo
 __attribute__((noreturn)) static void helper_main(struct nsu_create *c, pid_t pid, int in,
 				 int out)
 {
-	struct undo u = { .n = 0 };
+	struct undo u = { .c = c, .n = 0 };
 	struct failure f;
 
 	for (;;) {
