@@ -845,11 +845,11 @@ struct undo {
 
 static void undo_all(struct undo *u)
 {
+	/* the pin first (it was made last), then the binds in reverse order */
 	if (u->pinned) {
 		nsu_pin_remove(u->c->ctx, u->c->pin_dir, u->c->pin_name, NULL);
 		u->pinned = false;
 	}
-	/* the pin first (it was made last), then the binds in reverse order */
 	while (u->n > 0) {
 		struct bound *b = &u->b[--u->n];
 

@@ -203,7 +203,7 @@ static noreturn void usage(void)
 	      "                           keep only these environment variables\n"
 	      "     --verbose             say what was created, joined, mapped, pinned\n"
 	      "\n"
-	      USAGE_HELP_OPTIONS("            ")
+	      USAGE_HELP_OPTIONS("             ")
 	      USAGE_MAN_TAIL("nsunshare(1)"), stdout);
 	exit(0);
 }
