@@ -37,7 +37,7 @@ test_setgroups() {
 test_owner() {
 	local pid child="" uid owner
 	"$NSUNSHARE" --owner 65534:65534 -r -f sleep 100 & pid=$!
-	for i in $(seq 100); do child=$(pgrep -P "$pid" | head -n 1); [ -n "$child" ] && break; sleep 0.05; done
+	for i in $(seq 100); do child=$(pgrep -P "$pid" -x sleep | head -n 1); [ -n "$child" ] && break; sleep 0.05; done
 	[ -n "$child" ] || { kill "$pid"; fail "no child"; }
 	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$child/status")
 	owner=$(nsenter --user -t "$child" --preserve-credentials cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //')

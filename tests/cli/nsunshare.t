@@ -162,11 +162,12 @@ test_forward_signals_int() {
 	expect_eq "status after forwarded INT (--forward-signals implies --fork)" 8 "$rc"
 }
 
-# child_of PID: the PID of PID's only child
+# child_of PID NAME: the PID of PID's child running NAME (by name: a
+# sanitizer build briefly has a helper child of its own)
 child_of() {
 	local i c
 	for i in $(seq 200); do
-		c=$(pgrep -P "$1" | head -n 1)
+		c=$(pgrep -P "$1" -x "$2" | head -n 1)
 		[ -n "$c" ] && { echo "$c"; return 0; }
 		sleep 0.05
 	done
@@ -182,7 +183,7 @@ wait_gone() {
 test_kill_child() {
 	local pid child
 	"$NSUNSHARE" --kill-child -p sleep 1000 & pid=$!
-	child=$(child_of "$pid") || fail "no child"
+	child=$(child_of "$pid" sleep) || fail "no child"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
 	wait_gone "$child" || { kill -KILL "$child"; fail "child survived nsunshare's death"; }
@@ -191,7 +192,7 @@ test_kill_child() {
 test_kill_child_signal() {
 	local pid child
 	"$NSUNSHARE" --kill-child=TERM -f sh -c "trap 'echo got-term > \"$T/sig\"; exit 0' TERM; while :; do sleep 0.05; done" & pid=$!
-	child=$(child_of "$pid") || fail "no child"
+	child=$(child_of "$pid" sh) || fail "no child"
 	sleep 0.2
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
@@ -203,7 +204,7 @@ test_kill_child_signal() {
 test_no_kill_child() {
 	local pid child
 	"$NSUNSHARE" -f sleep 1000 & pid=$!
-	child=$(child_of "$pid") || fail "no child"
+	child=$(child_of "$pid" sleep) || fail "no child"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
 	sleep 0.2
