@@ -37,6 +37,9 @@ for i in $(seq "$runs"); do
 	measure "$nsunshare" -muinpCT --fork true >> "$tmp/nsunshare"
 	measure unshare -muinpCT --fork true >> "$tmp/unshare"
 	measure "$raw" true >> "$tmp/raw"
+	# start-up alone (dynamic loading, no namespaces): where the rest goes
+	measure "$nsunshare" --version >> "$tmp/nsunshare-start"
+	measure unshare --version >> "$tmp/unshare-start"
 done
 n=$(median < "$tmp/nsunshare")
 u=$(median < "$tmp/unshare")
@@ -45,3 +48,5 @@ printf '%-34s %10s %10s\n' "command ($runs runs, interleaved)" "median us" "vs r
 printf '%-34s %10d %9s%%\n' "nsunshare -muinpCT --fork true" "$n" "$(awk -v a="$n" -v b="$r" 'BEGIN { printf "%+.1f", (a - b) * 100 / b }')"
 printf '%-34s %10d %9s%%\n' "unshare -muinpCT --fork true" "$u" "$(awk -v a="$u" -v b="$r" 'BEGIN { printf "%+.1f", (a - b) * 100 / b }')"
 printf '%-34s %10d %10s\n' "raw-unshare true" "$r" "-"
+printf '%-34s %10d\n' "start-up only: nsunshare --version" "$(median < "$tmp/nsunshare-start")"
+printf '%-34s %10d\n' "start-up only: unshare --version" "$(median < "$tmp/unshare-start")"
