@@ -747,6 +747,10 @@ static int run_idmapper(const char *prog, pid_t pid, const struct nsu_idmap *m,
 		if (child < 0) {
 			r = -errno;
 		} else if (child == 0) {
+			sigset_t none;
+
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
 			nsu_close_fds(NULL, 0);
 			execv(prog, argv);
 			_exit(errno == ENOENT ? 127 : 126);
@@ -971,6 +975,17 @@ __attribute__((noreturn)) static void helper_main(struct nsu_create *c, pid_t pi
 {
 	struct undo u = { .c = c, .n = 0 };
 	struct failure f;
+	sigset_t set;
+
+	/* A Ctrl-C reaches the whole process group: the helper must still
+	 * finish (or undo) its transaction. It learns of its caller's death
+	 * from the closed pipe. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	for (;;) {
 		struct command cmd;
