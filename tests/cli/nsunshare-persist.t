@@ -96,6 +96,27 @@ test_persist_undo_on_bind_failure() {
 	expect_eq "first bind undone" "" "$(findmnt -n "$T/net")"
 }
 
+# Kill nsunshare with SIGKILL after the binds, before it commits them (its
+# second write, to the helper, is held up with strace's fault injection):
+# the helper, left in the original namespaces, must undo them.
+test_persist_undo_on_kill() {
+	local sp p i
+	command -v strace >/dev/null || skip_test "strace is not installed"
+	touch "$T/net"
+	strace -o /dev/null -e trace=write -e inject=write:delay_enter=5000000:when=2 \
+		"$NSUNSHARE" -f --net="$T/net" true 2>/dev/null & sp=$!
+	for i in $(seq 200); do findmnt -n "$T/net" >/dev/null && break; sleep 0.05; done
+	expect_eq "bound before the commit" nsfs "$(findmnt -n -o FSTYPE "$T/net")"
+	p=$(pgrep -P "$sp" -x nsunshare | head -n 1)
+	[ -n "$p" ] || fail "nsunshare not found"
+	kill -KILL "$p"
+	wait "$sp" 2>/dev/null
+	for i in $(seq 200); do findmnt -n "$T/net" >/dev/null || break; sleep 0.05; done
+	expect_eq "the helper undid the bind" "" "$(findmnt -n "$T/net")"
+	# let the orphaned child and helper be reaped
+	sleep 0.2
+}
+
 test_persist_user_and_maps() {
 	touch "$T/user"
 	expect_status "--user=FILE -r" 0 "$NSUNSHARE" --user="$T/user" -r cat /proc/self/uid_map
@@ -110,4 +131,5 @@ run_test "--mount=FILE on a shared mount fails before anything is made" test_per
 run_test "a failing child leaves nothing bound" test_persist_undo_on_child_failure
 run_test "a failing bind undoes the earlier ones" test_persist_undo_on_bind_failure
 run_test "--user=FILE with a map" test_persist_user_and_maps
+run_test "kill -9 of nsunshare before the commit leaves nothing bound" test_persist_undo_on_kill
 finish
