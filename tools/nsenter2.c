@@ -24,6 +24,18 @@
 #include "nsutil.h"
 #include "tool.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+/* LeakSanitizer checks at exit from a tracer task it clones and ptraces
+ * us from. After joining, that cannot work: we are not dumpable, and the
+ * clone lands in the target's PID namespace where we are invisible, so it
+ * would spin forever. Check now, while it still can; it then skips the
+ * check at exit. */
+#define leak_check_before_joining() __lsan_do_leak_check()
+#else
+#define leak_check_before_joining() do { } while (0)
+#endif
+
 #define MAX_KEEP 64
 
 struct opts {
@@ -405,7 +417,7 @@ static struct nsu_ns *open_file_source(struct state *s, int t,
  * default; a value with a '/' is a pin directory itself. */
 static void add_pinned(struct state *s, const struct opts *o)
 {
-	char *copy1 = NULL, *copy2 = NULL; /* freed at exit */
+	char *copy1 = NULL, *copy2 = NULL;
 	const char *dir, *name;
 	int mask = 0, r;
 
@@ -449,6 +461,8 @@ static void add_pinned(struct state *s, const struct opts *o)
 		nsu_enter_set_ns(s->plan, ns);
 		set_source(s, t, "pin %s", o->pinned);
 	}
+	free(copy1);
+	free(copy2);
 }
 
 static void build_plan(struct state *s, const struct opts *o)
@@ -784,6 +798,7 @@ static int run(struct opts *o)
 		o->argv = shell_argv;
 	}
 
+	leak_check_before_joining();
 	join(&s, o);
 	if (o->verbose)
 		report(&s);

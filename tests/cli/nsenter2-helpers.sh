@@ -73,3 +73,9 @@ print(os.fstat(os.pidfd_open(int(sys.argv[1]))).st_ino)' "$1"
 require_nsenter2() {
 	require_tool NSENTER2
 }
+
+# Run CMD with LeakSanitizer off (it cannot work under ptrace, e.g. strace)
+# in the sanitizer build; a no-op elsewhere.
+nsan() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"
+}

@@ -46,7 +46,7 @@ test_nothing_joined_on_failure() {
 	# entered (the program never runs, and nsenter2 never called setns)
 	command -v strace >/dev/null || skip_test "strace is not installed"
 	start_target --net
-	strace -f -e trace=setns -o "$T/trace" "$NSENTER2" -t "$TPID" -n --uts="$T" touch "$T/ran" 2>/dev/null
+	nsan strace -f -e trace=setns -o "$T/trace" "$NSENTER2" -t "$TPID" -n --uts="$T" touch "$T/ran" 2>/dev/null
 	expect_eq "exit status" 125 "$?"
 	[ ! -e "$T/ran" ] || fail "the program ran"
 	grep -q 'setns(' "$T/trace" && fail "setns was called: $(cat "$T/trace")"
@@ -160,7 +160,7 @@ test_dumpable_before_setns() {
 	start_target --net --uts --ipc
 	for mode in "-a" "-n -u" "--net=/proc/$TPID/ns/net --uts=/proc/$TPID/ns/uts"; do
 		# shellcheck disable=SC2086
-		strace -f -e trace=prctl,setns -o "$T/trace" "$NSENTER2" -t "$TPID" $mode true ||
+		nsan strace -f -e trace=prctl,setns -o "$T/trace" "$NSENTER2" -t "$TPID" $mode true ||
 			fail "nsenter2 $mode under strace"
 		first_setns=$(grep -n 'setns(' "$T/trace" | head -1 | cut -d: -f1)
 		dumpable=$(grep -nE 'PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)\)' "$T/trace" | head -1 | cut -d: -f1)
@@ -169,7 +169,7 @@ test_dumpable_before_setns() {
 		[ "$dumpable" -lt "$first_setns" ] || fail "$mode: PR_SET_DUMPABLE after setns: $(cat "$T/trace")"
 	done
 	# a whole target: one setns(pidfd, mask) call, all or nothing
-	strace -f -e trace=setns -o "$T/trace" "$NSENTER2" -t "$TPID" -a true || fail "-a under strace"
+	nsan strace -f -e trace=setns -o "$T/trace" "$NSENTER2" -t "$TPID" -a true || fail "-a under strace"
 	expect_eq "setns calls for -a" 1 "$(grep -c 'setns(' "$T/trace")"
 	expect_grep "setns with the flags of the types" "setns\([0-9]+, CLONE_NEWUTS\|CLONE_NEWIPC\|CLONE_NEWNET\) = 0" "$T/trace"
 }
