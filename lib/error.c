@@ -22,9 +22,17 @@ static const char *const messages[NSU_ERR_MAX - NSU_ERR_BASE] = {
 	[NSU_ENOTJOINED - NSU_ERR_BASE] = "namespace not entered as requested",
 };
 
+/* |err| without the overflow of -INT_MIN (no errno is that large). */
+static int abs_err(int err)
+{
+	if (err == INT_MIN)
+		return INT_MAX;
+	return err < 0 ? -err : err;
+}
+
 NSU_EXPORT const char *nsu_strerror(int err)
 {
-	int e = err < 0 ? -err : err;
+	int e = abs_err(err);
 
 	if (e > NSU_ERR_BASE && e < NSU_ERR_MAX && messages[e - NSU_ERR_BASE])
 		return messages[e - NSU_ERR_BASE];
@@ -37,7 +45,7 @@ NSU_EXPORT const char *nsu_strerror(int err)
 
 NSU_EXPORT const char *nsu_hint(enum nsu_op op, int nstype, int err)
 {
-	int e = err < 0 ? -err : err;
+	int e = abs_err(err);
 
 	switch (op) {
 	case NSU_OP_UNSHARE:

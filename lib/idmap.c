@@ -218,7 +218,10 @@ static int add_all(struct nsu_ctx *ctx, struct nsu_idmap *m)
 			if (len >= sizeof(tmp) ||
 			    (memcpy(tmp, line, len), tmp[len] = '\0',
 			     sscanf(tmp, "%lu %lu %lu", &inner, &outer, &count) != 3) ||
-			    count == 0 || inner + count > ID_LIMIT)
+			    count == 0 || inner >= ID_LIMIT ||
+			    count > ID_LIMIT || inner + count > ID_LIMIT)
+				/* (%lu reads "-1" as ULONG_MAX: bound each
+				 * number before the sum can wrap) */
 				return -NSU_EPARSE;
 			/* Our inner ids are the child's outer ids. */
 			r = nsu_idmap_add(m, (uint32_t)inner, (uint32_t)inner,
@@ -231,9 +234,8 @@ static int add_all(struct nsu_ctx *ctx, struct nsu_idmap *m)
 	return 0;
 }
 
-NSU_EXPORT int nsu_idmap_parse_spec(struct nsu_ctx *ctx, struct nsu_idmap *m,
-				    const char *spec, const char *name,
-				    uint32_t id)
+static int parse_spec(struct nsu_ctx *ctx, struct nsu_idmap *m,
+		      const char *spec, const char *name, uint32_t id)
 {
 	uint32_t v[3], start, count;
 	const char *subfile;
@@ -273,6 +275,20 @@ NSU_EXPORT int nsu_idmap_parse_spec(struct nsu_ctx *ctx, struct nsu_idmap *m,
 		return nsu_idmap_add(m, v[1], v[0], v[2]);
 	}
 	return -NSU_EMAPSYNTAX;
+}
+
+NSU_EXPORT int nsu_idmap_parse_spec(struct nsu_ctx *ctx, struct nsu_idmap *m,
+				    const char *spec, const char *name,
+				    uint32_t id)
+{
+	size_t n = m->n;
+	int r = parse_spec(ctx, m, spec, name, id);
+
+	/* All or nothing: "subids" and "all" add several lines, and a later
+	 * one failing must not leave the earlier ones in the map. */
+	if (r < 0)
+		m->n = n;
+	return r;
 }
 
 NSU_EXPORT int nsu_idmap_resolve_id(enum nsu_idkind kind, const char *value,

@@ -143,7 +143,7 @@ static int pidfd_get_pid(int pidfd, pid_t *pid)
 		return (int)n;
 	p = strstr(buf, "\nPid:");
 	if (!p)
-		return -NSU_EPARSE;
+		return -EBADF; /* every pidfd's fdinfo has it: not a pidfd */
 	v = strtol(p + 5, NULL, 10);
 	if (v <= 0)
 		return -ESRCH; /* -1: exited; 0: not in our PID namespace */
@@ -184,17 +184,27 @@ NSU_EXPORT struct nsu_ns *nsu_ns_open_pidfd(struct nsu_ctx *ctx, int pidfd,
 		 * real answer about this process (ESRCH, EOPNOTSUPP...). */
 		if (errno != ENOTTY && errno != EINVAL)
 			return NULL;
-		nsu_dbg(ctx, "PIDFD_GET_*_NAMESPACE unsupported, using /proc");
-		ctx->has_pidfd_ns_ioctl = 0;
 	}
 	r = pidfd_get_pid(pidfd, &pid);
 	if (r < 0) {
 		errno = -r;
 		return NULL;
 	}
+	/* Only a real pidfd's ENOTTY says the kernel lacks the ioctls; any
+	 * other fd says ENOTTY too and must not disable them for good. */
+	if (ctx->has_pidfd_ns_ioctl != 0) {
+		nsu_dbg(ctx, "PIDFD_GET_*_NAMESPACE unsupported, using /proc");
+		ctx->has_pidfd_ns_ioctl = 0;
+	}
 	ns = nsu_ns_open_pid(ctx, pid, type, flags);
-	if (!ns)
+	if (!ns) {
+		/* An exited (zombie) process has no ns/ entries: report ESRCH,
+		 * as the ioctl path does, rather than /proc's ENOENT. */
+		int e = errno;
+
+		errno = nsu_pidfd_alive(pidfd) == 0 ? ESRCH : e;
 		return NULL;
+	}
 	/* The PID may have been reused between reading it and opening the
 	 * file: if the pidfd's process is gone, the file may belong to
 	 * someone else. */

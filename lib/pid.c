@@ -65,12 +65,18 @@ NSU_EXPORT int nsu_pidfd_alive(int pidfd)
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	int r;
 
+	/* poll() skips negative fds and reports a closed one as POLLNVAL:
+	 * neither may read as "alive" or "exited". */
+	if (pidfd < 0)
+		return -EBADF;
 	/* A pidfd polls readable once its process has exited. */
 	do
 		r = poll(&pfd, 1, 0);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
 	return (r == 0) ? 1 : 0;
 }
 

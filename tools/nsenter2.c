@@ -151,7 +151,7 @@ static noreturn void usage(void)
 	      "                             namespace (private mount namespace)\n"
 	      "     --verbose             say what was entered\n"
 	      "\n"
-	      USAGE_HELP_OPTIONS("               ")
+	      USAGE_HELP_OPTIONS("             ")
 	      USAGE_MAN_TAIL("nsenter2(1)"), stdout);
 	exit(0);
 }

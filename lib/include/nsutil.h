@@ -203,7 +203,8 @@ int nsu_parse_pid_spec(const char *s, pid_t *pid, uint64_t *inode);
  * (else -NSU_EREPLACED). Returns a close-on-exec pidfd or -errno (-ESRCH:
  * no such process). */
 int nsu_pidfd_open(pid_t pid, uint64_t inode);
-/* 1 if the process behind PIDFD is still running, 0 if it exited. */
+/* 1 if the process behind PIDFD is still running, 0 if it exited, -EBADF if
+ * PIDFD is not an open fd. */
 int nsu_pidfd_alive(int pidfd);
 /* The pidfs inode of PIDFD (Linux 6.9+). 0 or -NSU_ENOTSUPP / -errno. */
 int nsu_pidfd_inode(int pidfd, uint64_t *inode);
@@ -287,7 +288,8 @@ bool nsu_idmap_maps_outer(const struct nsu_idmap *m, uint32_t id);
  *   "subids"  the current id to 0 and the subordinate range from 1
  *   "all"     every id mapped in the caller's namespace (identity)
  * Subordinate ranges come from CTX's /etc/subuid or /etc/subgid for user
- * NAME / id ID (either may match). 0 or negative error. */
+ * NAME / id ID (either may match). 0 or negative error; on error M is
+ * left as it was. */
 int nsu_idmap_parse_spec(struct nsu_ctx *ctx, struct nsu_idmap *m,
 			 const char *spec, const char *name, uint32_t id);
 /* Resolve a --map-user / --map-group value (a number or a user or group
@@ -427,18 +429,162 @@ struct nsu_ns *nsu_ns_open_socket(struct nsu_ctx *ctx, int pidfd, int fd);
 
 /* == section: list (nslist) == */
 
+/* Namespace discovery: one scan of the proc root that finds every
+ * namespace a process (or, with NSU_LIST_THREADS, a thread) is in, plus
+ * namespaces kept alive only by an nsfs bind mount, an open namespace fd or
+ * a socket. Namespaces are keyed by (dev, ino); per-process details (stat,
+ * status, cmdline) are read only when asked for, once. Processes that vanish
+ * mid-scan are skipped. */
+struct nsu_nslist;
+struct nsu_nsent; /* one namespace in a list */
+struct nsu_task;  /* one process (or thread) in a list */
+
+#define NSU_LIST_THREADS    0x1 /* threads with namespaces of their own */
+#define NSU_LIST_NO_MOUNTS  0x2 /* skip nsfs mounts (mountinfo) */
+#define NSU_LIST_NO_FDS     0x4 /* skip namespace fds in PROC/PID/fd */
+#define NSU_LIST_NO_SOCKETS 0x8 /* skip the network namespaces of sockets */
+
+/* Scan. NULL + errno. */
+struct nsu_nslist *nsu_nslist_scan(struct nsu_ctx *ctx, unsigned int flags);
+void nsu_nslist_free(struct nsu_nslist *l);
+/* Namespaces, sorted by inode number (then type). */
+size_t nsu_nslist_ns_count(const struct nsu_nslist *l);
+struct nsu_nsent *nsu_nslist_ns(const struct nsu_nslist *l, size_t i);
+/* The namespace with inode INO (and TYPE, or -1 for any), or NULL. */
+struct nsu_nsent *nsu_nslist_find_ns(const struct nsu_nslist *l, uint64_t ino,
+				     int type);
+/* The namespace with exactly (DEV, INO), or NULL. */
+struct nsu_nsent *nsu_nslist_find_ns_dev(const struct nsu_nslist *l,
+					 uint64_t dev, uint64_t ino);
+/* Processes and threads, sorted by PID (the proc root's PIDs). */
+size_t nsu_nslist_task_count(const struct nsu_nslist *l);
+struct nsu_task *nsu_nslist_task(const struct nsu_nslist *l, size_t i);
+/* The task with PID, or NULL. */
+struct nsu_task *nsu_nslist_find_task(const struct nsu_nslist *l, pid_t pid);
+/* Add the namespaces that the listed ones have as parent (pid, user) or
+ * owner (user) but that no process, mount or fd showed: a user namespace
+ * whose every process lives in a child namespace, for instance. They have
+ * no processes and are opened through an fd the kernel handed out. The
+ * number added, or negative error. */
+int nsu_nslist_add_relatives(struct nsu_nslist *l);
+/* 1 if E is the namespace PID 1 of the proc root uses, 0 if not, negative
+ * error when PID 1's namespaces cannot be read (-EACCES). */
+int nsu_nslist_is_host(struct nsu_nslist *l, const struct nsu_nsent *e);
+
+enum nsu_nstype nsu_nsent_type(const struct nsu_nsent *e);
+uint64_t nsu_nsent_ino(const struct nsu_nsent *e);
+uint64_t nsu_nsent_dev(const struct nsu_nsent *e);
+/* Number of processes in it (0: held by a mount, fd or socket only). */
+size_t nsu_nsent_nprocs(const struct nsu_nsent *e);
+/* The process with the lowest PID in it, or NULL. */
+struct nsu_task *nsu_nsent_task(const struct nsu_nsent *e);
+/* A file that opens it (PROC/PID/ns/TYPE, a mount point, PROC/PID/fd/N), or
+ * NULL (held by a socket only). */
+const char *nsu_nsent_path(const struct nsu_nsent *e);
+/* nsfs mount points of it: count, and the I-th (NULL past the end). */
+size_t nsu_nsent_nsfs_count(const struct nsu_nsent *e);
+const char *nsu_nsent_nsfs(const struct nsu_nsent *e, size_t i);
+/* What holds it besides processes: "mount PATH", "fd PID:N", "socket PID:N". */
+size_t nsu_nsent_holder_count(const struct nsu_nsent *e);
+const char *nsu_nsent_holder(const struct nsu_nsent *e, size_t i);
+/* Open it (checking it is still the same namespace). NULL + errno. */
+struct nsu_ns *nsu_nsent_open(struct nsu_nslist *l, const struct nsu_nsent *e);
+/* Inode of the parent namespace (pid and user types; 0 when none or out of
+ * reach), of the owning user namespace, and the 64-bit NS_GET_ID. Computed
+ * once, on first use. 0 or negative error (-NSU_ENOTSUPP: no NS_GET_ID). */
+int nsu_nsent_parent_ino(struct nsu_nslist *l, struct nsu_nsent *e,
+			 uint64_t *ino);
+int nsu_nsent_owner_ino(struct nsu_nslist *l, struct nsu_nsent *e,
+			uint64_t *ino);
+int nsu_nsent_id(struct nsu_nslist *l, struct nsu_nsent *e, uint64_t *id);
+/* The uid that owns E: NS_GET_OWNER_UID of its user namespace (of E itself
+ * for a user namespace). 0 or negative error. */
+int nsu_nsent_owner_uid(struct nsu_nslist *l, struct nsu_nsent *e,
+			uid_t *uid);
+/* The id our network namespace gave network namespace E (RTM_GETNSID): 0 and
+ * *netnsid set (-1 when unassigned), or negative error. */
+int nsu_nsent_netnsid(struct nsu_nslist *l, struct nsu_nsent *e,
+		      int *netnsid);
+
+pid_t nsu_task_pid(const struct nsu_task *t);
+/* The thread group (process) of a thread; == PID for a process. */
+pid_t nsu_task_tgid(const struct nsu_task *t);
+/* For nsu_task_load(), with the NSU_PROC_* parts: the owner of PROC/PID. */
+#define NSU_TASK_OWNER 0x100
+/* After NSU_TASK_OWNER: the owner of PROC/PID (its effective uid), else
+ * (uid_t)-1. */
+uid_t nsu_task_uid(const struct nsu_task *t);
+/* Its namespace of TYPE, or NULL when we may not see it. */
+struct nsu_nsent *nsu_task_ns(const struct nsu_task *t, enum nsu_nstype type);
+/* Read the NSU_PROC_* (and NSU_TASK_OWNER) parts WHAT, once each. 0,
+ * -ESRCH when it vanished. */
+int nsu_task_load(struct nsu_nslist *l, struct nsu_task *t, unsigned int what);
+/* After NSU_PROC_STAT: */
+pid_t nsu_task_ppid(const struct nsu_task *t);
+const char *nsu_task_comm(const struct nsu_task *t);
+/* After NSU_PROC_CMDLINE ("" for kernel threads): */
+const char *nsu_task_cmdline(const struct nsu_task *t);
+/* After NSU_PROC_STATUS: the NSpid chain, outermost first; its length or
+ * -EINVAL when not loaded. */
+int nsu_task_nspid(const struct nsu_task *t, const pid_t **pids);
+
+/* PID translation between PID namespaces. The "host" is the PID namespace of
+ * the proc root (normally our own). NS_GET_PID_FROM_PIDNS and
+ * NS_GET_PID_IN_PIDNS (Linux 6.11) are used when the proc root is our own
+ * PID namespace's; otherwise, or on older kernels, the NSpid chains of L's
+ * tasks are searched. */
+/* The level of PID namespace PIDNS below the proc root's (0: the same), or
+ * negative error (-ENOENT: no process of L lives in it). */
+int nsu_pidns_level(struct nsu_nslist *l, const struct nsu_nsent *pidns);
+/* The host PID of the process that is PID inside PIDNS. >0 or -ESRCH. */
+int nsu_pid_to_host(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+		    pid_t pid);
+/* What host PID HOSTPID is inside PIDNS (NULL: its own PID namespace).
+ * >0, or -ESRCH when it is not visible there. */
+int nsu_pid_in_ns(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+		  pid_t hostpid);
+/* Same as the two above, never using the ioctls (the NSpid fallback). */
+int nsu_pid_to_host_scan(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+			 pid_t pid);
+int nsu_pid_in_ns_scan(struct nsu_nslist *l, const struct nsu_nsent *pidns,
+		       pid_t hostpid);
+
+/* A copy of the LEN bytes at S fit for a terminal or a table: control
+ * characters (C0, DEL, C1), backslashes and bytes that are not valid UTF-8
+ * become \xHH. NULL + errno. */
+char *nsu_escape_string(const char *s, size_t len);
+
+/* Row filters (nslist -Q): comparisons ==, !=, <, <=, >, >= (also eq, ne,
+ * lt, le, gt, ge), =~ and !~ (POSIX extended regex), and/&&, or/||,
+ * not/!, parentheses; operands are column names, "strings" and numbers.
+ * Values compare as numbers when both sides are numbers. */
+struct nsu_filter;
+/* Parse EXPR. NULL + errno (EINVAL: syntax error, *errpos and *errmsg tell
+ * where and what when not NULL). */
+struct nsu_filter *nsu_filter_parse(const char *expr, size_t *errpos,
+				    const char **errmsg);
+void nsu_filter_free(struct nsu_filter *f);
+/* Column names the filter uses (each once). */
+size_t nsu_filter_column_count(const struct nsu_filter *f);
+const char *nsu_filter_column(const struct nsu_filter *f, size_t i);
+/* The value of COLUMN for the row in DATA, NULL when it has none. */
+typedef const char *(*nsu_filter_get_fn)(void *data, const char *column);
+/* 1 if the row matches, 0 if not, negative error. */
+int nsu_filter_eval(const struct nsu_filter *f, nsu_filter_get_fn get,
+		    void *data);
+
 /* == section: pin (nspin) == */
 
 /* Pin registry: pins made by name live in a registry directory (default
  * NSU_PIN_DIR, "/run/nspin"; see nsu_pin_default_dir()), one directory per
- * name, one file per namespace type. The read side is here; nspin adds the
- * write side. */
+ * name, one file per namespace type (layout below). The read side first,
+ * then the write side that nspin, nsunshare --pin and --mount=FILE use. */
 
 /* The registry directory used when a caller passes NULL. */
 const char *nsu_pin_default_dir(void);
-/* Whether NAME may name a pin: not empty, not "." or "..", no '/', no
- * newline or other control character, at most NAME_MAX bytes. 0 or
- * -EINVAL. */
+/* Whether NAME may name a pin: not empty, not ".", "..", ".mnt" or ".lock"
+ * (the registry's own), no '/', no newline or other control character, at
+ * most NAME_MAX bytes. 0 or -EINVAL. */
 int nsu_pin_name_valid(const char *name);
 /* Open the namespace of TYPE pinned under NAME in registry DIR (NULL: the
  * default). NULL + errno: ENOENT when NAME has no pin of that type,
@@ -449,6 +595,140 @@ struct nsu_ns *nsu_pin_open(struct nsu_ctx *ctx, const char *dir,
  * 0 or -errno (-ENOENT: no such name). */
 int nsu_pin_types(struct nsu_ctx *ctx, const char *dir, const char *name,
 		  int *mask);
+
+/* Registry layout: DIR/NAME/TYPE for every type but mnt; a mount
+ * namespace is pinned as DIR/.mnt/NAME, because the kernel refuses to
+ * bind-mount a mount namespace under a shared mount and DIR is one: DIR is
+ * its own mount point and a shared peer group (so pins show up in mount
+ * namespaces created later), DIR/.mnt its own private mount; DIR/.lock is
+ * the registry's lock. nsu_pin_open() and nsu_pin_types() know the layout
+ * (and also accept a mount pin at DIR/NAME/mnt, as made by hand); callers
+ * never build these paths. */
+
+/* Write side. Every operation that has more than one step fills a
+ * struct nsu_pin_status (if not NULL) with what failed: a result code,
+ * the namespace type involved (-1 if none) and the path; the return value
+ * is 0 or the negative error code of the failing step. */
+enum nsu_pin_result {
+	NSU_PIN_OK = 0,
+	NSU_PIN_ERR_NAME,      /* the name is not valid */
+	NSU_PIN_ERR_REGISTRY,  /* registry directory: open, create, lock, mount */
+	NSU_PIN_ERR_SYMLINK,   /* a symbolic link where a directory or pin was */
+	NSU_PIN_ERR_EXISTS,    /* the name or the file exists already */
+	NSU_PIN_ERR_MOUNTED,   /* something is mounted on the target already */
+	NSU_PIN_ERR_SOURCE,    /* the namespace to pin could not be opened */
+	NSU_PIN_ERR_CREATE,    /* creating the name's directory or pin file */
+	NSU_PIN_ERR_BIND,      /* the bind mount itself */
+	NSU_PIN_ERR_SHARED,    /* a mount namespace pin under a shared mount */
+	NSU_PIN_ERR_MNTNS_ORDER, /* mount namespace not newer than the caller's:
+				  * the kernel's loop check refuses it */
+	NSU_PIN_ERR_PIDNS_DEAD,  /* PID namespace whose init has exited */
+	NSU_PIN_ERR_VERIFY,    /* after binding, the file is not the namespace */
+	NSU_PIN_ERR_NEW,       /* creating new namespaces (or their init) */
+	NSU_PIN_ERR_NOENT,     /* no such name or file */
+	NSU_PIN_ERR_NOTPIN,    /* not an nsfs mount: left alone */
+	NSU_PIN_ERR_BUSY,      /* unmount refused as busy: see holders */
+	NSU_PIN_ERR_UNMOUNT,   /* unmount failed for another reason */
+	NSU_PIN_ERR_REMOVE,    /* removing a pin file or directory */
+};
+
+struct nsu_pin_status;
+
+/* A new, empty (NSU_PIN_OK) status. NULL + errno. */
+struct nsu_pin_status *nsu_pin_status_new(void);
+void nsu_pin_status_free(struct nsu_pin_status *st);
+/* What failed (NSU_PIN_OK if nothing). */
+enum nsu_pin_result nsu_pin_status_result(const struct nsu_pin_status *st);
+/* The error code of the failing step (0 or negative). */
+int nsu_pin_status_error(const struct nsu_pin_status *st);
+/* The namespace type involved, or -1. */
+int nsu_pin_status_type(const struct nsu_pin_status *st);
+/* The path the step failed on, or NULL. */
+const char *nsu_pin_status_path(const struct nsu_pin_status *st);
+/* For NSU_PIN_ERR_BUSY: who still holds the pin ("PID 42 (sleep), ..."),
+ * or NULL if nothing could be found. */
+const char *nsu_pin_status_holders(const struct nsu_pin_status *st);
+/* After nsu_pin_remove(), also on success: the other mount namespaces that
+ * still pin a released namespace because they bound it somewhere else
+ * (their copies of the pin itself go away with its file), e.g. "mount
+ * namespace of PID 7 (sh): /srv/keep/net"; NULL if none. */
+const char *nsu_pin_status_elsewhere(const struct nsu_pin_status *st);
+/* With NSU_PIN_ERR_MNTNS_ORDER: the caller's and the namespace's mount
+ * namespace ids. 0, or -ENOENT for another result. */
+int nsu_pin_status_mntns_ids(const struct nsu_pin_status *st,
+			     uint64_t *self_id, uint64_t *ns_id);
+
+/* Flags for the nsu_pin_*() write functions. */
+#define NSU_PIN_FOR_CHILDREN 0x1 /* pid/time: pin the *_for_children one */
+#define NSU_PIN_MAY_EXIST    0x2 /* nsu_pin_file(): an existing empty
+				  * regular file may be the target */
+
+/* Pin the namespaces in MASK (CLONE_NEW* flags) of the process behind
+ * PIDFD as NAME in registry DIR (NULL: the default), creating and
+ * preparing the registry if needed. All or nothing: on failure every pin
+ * made so far is undone and NAME is gone again. Refuses an existing NAME,
+ * a mount namespace the kernel's loop check would refuse (see
+ * nsu_mntns_unshare_newer()), and a PID namespace whose init has exited.
+ * 0 or a negative error, details in ST. */
+int nsu_pin_add_pidfd(struct nsu_ctx *ctx, const char *dir, const char *name,
+		      int mask, int pidfd, unsigned int flags,
+		      struct nsu_pin_status *st);
+/* Pin the N namespace handles in NSS (at most one per type) as NAME, with
+ * the same registry, checks and all-or-nothing rule as nsu_pin_add_pidfd().
+ * For callers that opened the namespaces themselves (e.g. from a child
+ * they have not reaped, or where pidfds are missing). The handles stay the
+ * caller's. 0 or a negative error, details in ST. */
+int nsu_pin_add_ns(struct nsu_ctx *ctx, const char *dir, const char *name,
+		   struct nsu_ns *const *nss, size_t n,
+		   struct nsu_pin_status *st);
+/* Create new namespaces of the types in MASK that no process lives in and
+ * pin them as NAME (like "ip netns add"). A new PID namespace gets a
+ * minimal init (it reaps, ignores signals, and is killed by
+ * nsu_pin_remove()), because a PID namespace cannot be entered once its
+ * init is gone. New mount namespaces get an id newer than the caller's and
+ * private propagation. The namespaces are created by a child process, the
+ * pins made by the caller, which stays where it was. 0 or a negative
+ * error, details in ST. */
+int nsu_pin_add_new(struct nsu_ctx *ctx, const char *dir, const char *name,
+		    int mask, struct nsu_pin_status *st);
+/* Pin NS on the file PATH, created with O_EXCL (or, with
+ * NSU_PIN_MAY_EXIST, an existing empty regular file), in a directory
+ * resolved without following symbolic links, under a lock on that
+ * directory. A mount namespace needs a non-shared parent mount
+ * (NSU_PIN_ERR_SHARED otherwise). 0 or a negative error, details in ST. */
+int nsu_pin_file(struct nsu_ctx *ctx, const struct nsu_ns *ns,
+		 const char *path, unsigned int flags,
+		 struct nsu_pin_status *st);
+/* Release a pin: NAME_OR_PATH is a registry name if it contains no '/',
+ * else a file. Only nsfs mounts are unmounted (checked with fstatfs and
+ * statx, never from strings); then the files and the name's directory are
+ * removed, and the init of a PID namespace made by nsu_pin_add_new() is
+ * killed. When the kernel says busy, the holders are named in ST and the
+ * rest is still removed. 0 or the first negative error, details in ST. */
+int nsu_pin_remove(struct nsu_ctx *ctx, const char *dir,
+		   const char *name_or_path, struct nsu_pin_status *st);
+
+/* Every namespace pin (nsfs mount) in the caller's mount namespace, read
+ * from PROC_ROOT/self/mountinfo: registry pins with their names, other
+ * pins by path. */
+struct nsu_pin_iter;
+/* NULL + errno. DIR: the registry whose pins get names (NULL: default). */
+struct nsu_pin_iter *nsu_pin_iter_new(struct nsu_ctx *ctx, const char *dir);
+/* 1 and the next pin current, 0 at the end, or a negative error. Pins
+ * that cannot be opened (over-mounted, vanished) are skipped. */
+int nsu_pin_iter_next(struct nsu_pin_iter *it);
+/* The current pin's mount point. */
+const char *nsu_pin_iter_path(const struct nsu_pin_iter *it);
+/* Its registry name, or NULL for a pin outside the registry. */
+const char *nsu_pin_iter_name(const struct nsu_pin_iter *it);
+/* The pinned namespace (owned by the iterator, valid until the next call). */
+const struct nsu_ns *nsu_pin_iter_ns(const struct nsu_pin_iter *it);
+/* When the pin was made, in seconds since the epoch (the birth time of the
+ * name's directory); 0 when unknown (pins outside the registry). */
+int64_t nsu_pin_iter_ctime(const struct nsu_pin_iter *it);
+/* The kernel's mount id of the pin. */
+uint64_t nsu_pin_iter_mount_id(const struct nsu_pin_iter *it);
+void nsu_pin_iter_free(struct nsu_pin_iter *it);
 
 /* Mount namespaces and the kernel's loop check: a mount namespace can be
  * bind-mounted only by a process whose own mount namespace is older (has a

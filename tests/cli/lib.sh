@@ -82,6 +82,25 @@ mount -t tmpfs -o mode=0755 nsu-run /run
 # The root must not be shared even if unshare(1) got it wrong.
 mount --make-rprivate /
 
+# NSU_FAULTS (e.g. from `meson test --setup oldkernel`): the tools run under
+# nsu-fault, so they see an old kernel; tests can ask fault_active NAME.
+if [ -n "${NSU_FAULTS:-}" ] && [ -x "${NSU_FAULT:-}" ]; then
+	mkdir "$NSU_TEST_ROOT/.harness/bin"
+	for _v in NSUNSHARE NSENTER2 NSLIST NSPIN; do
+		[ -n "${!_v}" ] || continue
+		_w=$NSU_TEST_ROOT/.harness/bin/$(basename "${!_v}")
+		printf '#!/bin/sh\nexec "%s" "%s" -- "%s" "$@"\n' \
+			"$NSU_FAULT" "$NSU_FAULTS" "${!_v}" > "$_w"
+		chmod +x "$_w"
+		printf -v "$_v" %s "$_w"
+	done
+	echo "# tools run under nsu-fault: $NSU_FAULTS"
+fi
+fault_active() {
+	case ",${NSU_FAULTS:-}," in *",$1="*) return 0 ;; esac
+	return 1
+}
+
 _cleanup_inner() {
 	cd /
 	umount -l "$NSU_TEST_ROOT" 2>/dev/null

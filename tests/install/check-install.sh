@@ -70,8 +70,12 @@ int main(void)
 }
 C
 pcdir=$(dirname "$pc")
+# A sanitized library needs a sanitized client (the runtime must come first).
+san=$(meson introspect "$build" --buildoptions |
+      python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0])')
+[ "$san" = none ] && san= || san=-fsanitize=$san
 flags=$(PKG_CONFIG_PATH=$pcdir PKG_CONFIG_SYSROOT_DIR=$stage pkg-config --cflags --libs nsutil 2>&1)
-if cc -Wall -Werror -o "$stage/client" "$stage/client.c" $flags 2>"$stage/cc.log"; then
+if cc -Wall -Werror $san -o "$stage/client" "$stage/client.c" $flags 2>"$stage/cc.log"; then
 	ok "a client compiles and links with pkg-config --cflags --libs nsutil"
 	out=$(LD_LIBRARY_PATH=$(dirname "$lib") "$stage/client")
 	check "the client runs against the installed library" \

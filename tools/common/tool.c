@@ -83,6 +83,7 @@ void tool_init(const struct nsu_tool_info *info)
 	atexit(close_stdout_at_exit);
 }
 
+__attribute__((format(printf, 3, 0)))
 static void vmsg(int err, const char *hint, const char *fmt, va_list ap)
 {
 	/* One write per message line, so concurrent tools do not interleave. */

@@ -45,9 +45,10 @@ noreturn void usage_error(const char *fmt, ...);
 /* "TOOL from nsutil VERSION" on stdout, exit 0. */
 noreturn void print_version_and_exit(void);
 
-/* The trailer of every --help text. */
+/* The trailer of every --help text. MARG is the padding after
+ * " -V, --version" that brings the descriptions to the tool's column. */
 #define USAGE_HELP_OPTIONS(marg) \
-	" -h, --help" marg "display this help\n" \
+	" -h, --help   " marg "display this help\n" \
 	" -V, --version" marg "display version\n"
 #define USAGE_MAN_TAIL(page) "\nFor more details see " page ".\n"
 
