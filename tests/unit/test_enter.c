@@ -217,6 +217,39 @@ START_TEST(join_dead_target)
 }
 END_TEST
 
+START_TEST(join_verify_mismatch)
+{
+	struct nsu_ctx *ctx;
+	struct nsu_enter *e;
+	char path[64];
+	pid_t a, b;
+
+	if (geteuid() != 0)
+		return;
+	a = uts_child("nsu-unit-a");
+	b = uts_child("nsu-unit-b");
+	ctx = ctx_with_proc(NULL);
+	e = nsu_enter_new(ctx);
+	ck_assert_int_eq(nsu_enter_set_target(e, a, 0), 0);
+	ck_assert_int_eq(nsu_enter_add_target_ns(e, NSU_NS_UTS), 0);
+	/* What a target that switches namespaces between our open and our
+	 * setns() looks like: the handle we verify against is not what
+	 * setns(pidfd) joined. The join must fail, naming the type. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)b);
+	nsu_ns_free(e->ns[NSU_NS_UTS]);
+	e->ns[NSU_NS_UTS] = nsu_ns_open_path(ctx, path, NSU_NS_UTS);
+	ck_assert_ptr_nonnull(e->ns[NSU_NS_UTS]);
+	ck_assert_int_eq(nsu_enter_join(e, 0), -NSU_ENOTJOINED);
+	ck_assert_int_eq(nsu_enter_failed_type(e), NSU_NS_UTS);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	nsu_enter_free(e);
+	nsu_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(open_socket)
 {
 	struct nsu_ctx *ctx = ctx_with_proc(NULL);
@@ -286,6 +319,7 @@ static Suite *enter_suite(void)
 	tcase_add_test(plan, join_pidfd);
 	tcase_add_test(plan, join_per_fd);
 	tcase_add_test(plan, join_dead_target);
+	tcase_add_test(plan, join_verify_mismatch);
 	tcase_add_test(plan, open_socket);
 	tcase_add_test(plan, open_by_id);
 	suite_add_tcase(s, plan);
