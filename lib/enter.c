@@ -124,18 +124,19 @@ NSU_EXPORT int nsu_enter_add_target_ns(struct nsu_enter *e,
 	return 0;
 }
 
-/* Our own namespace of TYPE (FOR_CHILDREN for pid/time), through our own
- * pidfd where the kernel has the ioctls, else through /proc/self opened
- * before joining (SELF_DIR), never through a path resolved in a namespace
- * we joined: a hostile container's /proc could lie. */
-static struct nsu_ns *self_ns(struct nsu_ctx *ctx, int self_pidfd,
-			      int self_dir, enum nsu_nstype type,
-			      unsigned int flags)
+/* The identity (st_dev, st_ino) of our own namespace of TYPE (the
+ * *_for_children one for pid/time with NSU_NS_FOR_CHILDREN): through our
+ * own pidfd where the kernel has the ioctls, else through /proc/self opened
+ * before joining (SELF_DIR; -1: /proc/self by path, only before joining).
+ * Never through a path resolved after joining: a hostile container's /proc
+ * could lie. 0 or -errno. */
+static int self_ident(struct nsu_ctx *ctx, int self_pidfd, int self_dir,
+		      enum nsu_nstype type, unsigned int flags,
+		      struct stat *st)
 {
 	const struct nsu_nstype_info *i = nsu_nstype_info(type);
-	const char *entry;
-	int fd, err = 0;
-	struct nsu_ns *ns;
+	char path[64];
+	int fd, r;
 
 	if (self_pidfd >= 0 && ctx->has_pidfd_ns_ioctl == 1) {
 		unsigned long req = (flags & NSU_NS_FOR_CHILDREN) &&
@@ -144,32 +145,27 @@ static struct nsu_ns *self_ns(struct nsu_ctx *ctx, int self_pidfd,
 
 		fd = ioctl(self_pidfd, req, 0);
 		if (fd >= 0)
-			goto wrap;
+			goto stat;
 		if (errno != ENOTTY && errno != EINVAL)
-			return NULL;
+			return -errno;
 	}
-	if (self_dir < 0) {
-		errno = EBADF;
-		return NULL;
-	}
-	entry = (flags & NSU_NS_FOR_CHILDREN) && i->children ? i->children :
-		i->name;
-	{
-		char path[64];
-
-		snprintf(path, sizeof(path), "ns/%s", entry);
-		fd = openat(self_dir, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	}
+	snprintf(path, sizeof(path), "%sns/%s", self_dir < 0 ? "/proc/self/" : "",
+		 (flags & NSU_NS_FOR_CHILDREN) && i->children ? i->children :
+		 i->name);
+	fd = openat(self_dir < 0 ? AT_FDCWD : self_dir, path,
+		    O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return NULL;
-wrap:
-	ns = nsu_ns_from_fd(ctx, fd, (int)type);
-	if (!ns) {
-		err = errno;
-		close(fd);
-		errno = err;
-	}
-	return ns;
+		return -errno;
+stat:
+	r = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static bool same_ns(const struct stat *st, const struct nsu_ns *ns)
+{
+	return ns && (uint64_t)st->st_dev == nsu_ns_dev(ns) &&
+		(uint64_t)st->st_ino == nsu_ns_ino(ns);
 }
 
 NSU_EXPORT int nsu_enter_add_all(struct nsu_enter *e)
@@ -181,7 +177,8 @@ NSU_EXPORT int nsu_enter_add_all(struct nsu_enter *e)
 		return -ESRCH;
 	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	for (int t = 0; t < NSU_NS_COUNT; t++) {
-		struct nsu_ns *mine, *theirs;
+		struct nsu_ns *theirs;
+		struct stat mine;
 		bool same;
 
 		if (e->mask & nsu_nstype_flag(t))
@@ -195,16 +192,8 @@ NSU_EXPORT int nsu_enter_add_all(struct nsu_enter *e)
 		 * own user namespace is an error (EINVAL), and re-entering
 		 * another type we share needs privileges over it that an
 		 * unprivileged caller lacks, for no effect. */
-		mine = self_ns(e->ctx, self, -1, t, 0);
-		if (!mine) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "/proc/self/ns/%s",
-				 nsu_nstype_name(t));
-			mine = nsu_ns_open_path(e->ctx, path, t);
-		}
-		same = nsu_ns_equal(mine, theirs);
-		nsu_ns_free(mine);
+		same = self_ident(e->ctx, self, -1, t, 0, &mine) == 0 &&
+			same_ns(&mine, theirs);
 		if (same) {
 			nsu_ns_free(theirs);
 			continue;
@@ -458,19 +447,19 @@ static void find_failed_type(struct nsu_enter *e)
 static int verify(struct nsu_enter *e, int self_pidfd, int self_dir)
 {
 	for (int t = 0; t < NSU_NS_COUNT; t++) {
-		struct nsu_ns *now;
+		struct stat now;
 		bool same;
+		int r;
 
 		if (!(e->mask & nsu_nstype_flag(t)))
 			continue;
-		now = self_ns(e->ctx, self_pidfd, self_dir, t,
-			      NSU_NS_FOR_CHILDREN);
-		if (!now) {
+		r = self_ident(e->ctx, self_pidfd, self_dir, t,
+			       NSU_NS_FOR_CHILDREN, &now);
+		if (r < 0) {
 			e->failed_type = t;
-			return -errno;
+			return r;
 		}
-		same = nsu_ns_equal(now, e->ns[t]);
-		nsu_ns_free(now);
+		same = same_ns(&now, e->ns[t]);
 		if (!same) {
 			e->failed_type = t;
 			return -NSU_ENOTJOINED;
