@@ -80,6 +80,23 @@ test_signal_forwarding() {
 	expect_eq "SIGTERM forwarded, child's status passed on" 42 "$?"
 }
 
+test_stop_continue() {
+	require_nsenter2
+	start_target --pid --fork
+	# the program stops itself; nsenter2 (its parent) must stop too, and
+	# continue it when continued
+	"$NSENTER2" -t "$TPID" -p sh -c 'kill -STOP $$; exit 5' &
+	pid=$!
+	for i in $(seq 200); do
+		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ] && break
+		sleep 0.02
+	done
+	expect_eq "nsenter2 stopped with its program" T "$(awk '{print $3}' "/proc/$pid/stat")"
+	kill -CONT "$pid"
+	wait "$pid"
+	expect_eq "program continued and its status passed on" 5 "$?"
+}
+
 test_closed_stdio() {
 	require_nsenter2
 	start_target --net
@@ -232,6 +249,7 @@ run_test "errors: exit 125, one line, nothing run" test_errors
 run_test "a failing open joins nothing (no setns at all)" test_nothing_joined_on_failure
 run_test "exit status passes through (7, SIGKILL 137, 126, 127)" test_exit_status
 run_test "SIGTERM is forwarded to the forked program" test_signal_forwarding
+run_test "stop and continue are mirrored (fork)" test_stop_continue
 run_test "closed stdin/stdout/stderr: still really enters" test_closed_stdio
 run_test "PID:INODE enters, a mismatch is refused" test_pid_inode
 run_test "PID reuse: a dead or replaced PID:INODE is refused" test_pid_reuse

@@ -225,6 +225,20 @@ test_join_cgroup() {
 	expect_eq "cgroup of the program" "0::/${dir#$cg2/}" "$out"
 }
 
+test_join_cgroup_no_cgroup2() {
+	require_nsenter2
+	[ -n "$(findmnt -n -t cgroup2 -o TARGET | head -1)" ] || skip_test "no cgroup2 mount to hide"
+	start_target --net
+	# in a mount namespace of our own without any cgroup2 mount
+	unshare --mount --propagation private sh -c '
+		for m in $(findmnt -n -t cgroup2 -o TARGET); do umount -l "$m" || exit 9; done
+		"$0" -t "$1" -n -c touch "$2/ran" 2> "$2/err"; echo $? > "$2/rc"' \
+		"$NSENTER2" "$TPID" "$T"
+	expect_eq "exit status" 125 "$(cat "$T/rc")"
+	[ ! -e "$T/ran" ] || fail "the program ran"
+	expect_grep "message" "no cgroup2 file system is mounted here" "$T/err"
+}
+
 test_pinned() {
 	require_nsenter2
 	start_target --net --uts
@@ -313,6 +327,7 @@ run_test "-r, -w, -W and --wd=DIR set root and cwd" test_root_and_wd
 run_test "-e imports the environment, command found with our PATH" test_env
 run_test "PID namespace: fork by default, -F does not" test_fork_and_no_fork
 run_test "-c joins the target's cgroup (cgroup2 from mountinfo)" test_join_cgroup
+run_test "-c without a cgroup2 mount says so" test_join_cgroup_no_cgroup2
 run_test "--pinned NAME/DIR enters a pinned set, per-type options override" test_pinned
 run_test "--mount-proc gives a /proc of the PID namespace" test_mount_proc
 run_test "--verbose says what was entered" test_verbose
