@@ -2,7 +2,9 @@
 /* raw-setns.c - the floor for nsenter2's benchmark: the fewest syscalls that
  * do what `nsenter2 -t PID -a true` does (pidfd_open, one setns(pidfd, all),
  * fork, exec true, wait). No checks, no hygiene: a yardstick, not a tool. */
-
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
