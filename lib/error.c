@@ -19,6 +19,7 @@ static const char *const messages[NSU_ERR_MAX - NSU_ERR_BASE] = {
 	[NSU_ENOSUBIDS - NSU_ERR_BASE] = "no subordinate ID range for this user",
 	[NSU_ENOUSER - NSU_ERR_BASE] = "no such user or group",
 	[NSU_EPARSE - NSU_ERR_BASE] = "unexpected format in a kernel file",
+	[NSU_ENOTJOINED - NSU_ERR_BASE] = "namespace not entered as requested",
 };
 
 /* |err| without the overflow of -INT_MIN (no errno is that large). */

@@ -48,6 +48,7 @@ enum {
 	NSU_ENOSUBIDS,    /* no usable range in /etc/subuid or /etc/subgid */
 	NSU_ENOUSER,      /* unknown user or group name */
 	NSU_EPARSE,       /* a kernel file (/proc...) had an unexpected format */
+	NSU_ENOTJOINED,   /* after setns(), a namespace is not the one asked for */
 	NSU_ERR_MAX
 };
 
@@ -430,6 +431,91 @@ int nsu_create_failure(const struct nsu_create *c, const char **step,
 int nsu_idmap_add_single(struct nsu_idmap *m, uint32_t inner, uint32_t outer);
 
 /* == section: enter (nsenter2) == */
+
+/* A join plan: which namespace of each type to enter, from a target
+ * process (through one pidfd) or from namespace handles (files, pins,
+ * ids, sockets). The plan joins everything at once with setns(pidfd, mask)
+ * when it can, else one fd at a time, and then checks that every namespace
+ * it was asked for is really ours. */
+struct nsu_enter;
+
+/* A new, empty plan. NULL + errno. */
+struct nsu_enter *nsu_enter_new(struct nsu_ctx *ctx);
+void nsu_enter_free(struct nsu_enter *e);
+/* Make process PID the target: it becomes a pidfd now (if INODE is not 0
+ * its pidfs inode must match). 0, -EEXIST (a target was set already),
+ * -ESRCH (no such process), -NSU_EREPLACED (inode mismatch) or -errno. */
+int nsu_enter_set_target(struct nsu_enter *e, pid_t pid, uint64_t inode);
+/* The target's pidfd (owned by the plan), or -1. */
+int nsu_enter_target_pidfd(const struct nsu_enter *e);
+/* The target's PID, or 0. */
+pid_t nsu_enter_target_pid(const struct nsu_enter *e);
+/* Enter NS for its type (replacing what the plan had for it); the plan
+ * takes ownership of NS. 0 or -EINVAL. */
+int nsu_enter_set_ns(struct nsu_enter *e, struct nsu_ns *ns);
+/* Enter the target's namespace of TYPE (opened now, through the pidfd).
+ * 0, -ESRCH (no target) or a negative error. */
+int nsu_enter_add_target_ns(struct nsu_enter *e, enum nsu_nstype type);
+/* Add every namespace of the target that the plan lacks, except types
+ * this kernel does not have and namespaces we are in already. 0 or a
+ * negative error. */
+int nsu_enter_add_all(struct nsu_enter *e);
+/* Replace the plan's user namespace by the parent of the user namespace it
+ * would enter (the target's, else the owner of any namespace in the plan).
+ * 0, -ESRCH (nothing to take it from) or -errno (EPERM: out of reach). */
+int nsu_enter_use_user_parent(struct nsu_enter *e);
+/* CLONE_NEW* flags of the types in the plan. */
+int nsu_enter_mask(const struct nsu_enter *e);
+/* The namespace the plan enters for TYPE, or NULL. */
+const struct nsu_ns *nsu_enter_get_ns(const struct nsu_enter *e,
+				      enum nsu_nstype type);
+/* Open PROC_ROOT/PID/ENTRY of the target ("" for the directory) with
+ * FLAGS (O_CLOEXEC is added), then confirm through the pidfd that the
+ * process is still alive, so the file cannot belong to a successor with
+ * the same PID. A close-on-exec fd, -ESRCH (no target), -NSU_EREPLACED or
+ * -errno. */
+int nsu_enter_open_target_file(struct nsu_enter *e, const char *entry,
+			       int flags);
+/* The target's environment (/proc/PID/environ) as a NULL-terminated array
+ * of "NAME=VALUE" strings in *envp (free with nsu_enter_free_environ()).
+ * The number of entries or a negative error. */
+int nsu_enter_target_environ(struct nsu_enter *e, char ***envp);
+void nsu_enter_free_environ(char **envp);
+/* Open cgroup.procs of the target's cgroup v2 cgroup, found under the
+ * cgroup2 mount listed in our mountinfo. A close-on-exec fd, or
+ * -NSU_ENOTSUPP (target not in a cgroup v2 hierarchy), -ENOENT (no cgroup2
+ * mount), -EXDEV (its cgroup is not under our cgroup2 mount), -errno. */
+int nsu_enter_open_cgroup_procs(struct nsu_enter *e);
+/* Move the calling process into the cgroup of PROCS_FD (a cgroup.procs
+ * fd). 0 or -errno. */
+int nsu_cgroup_move_self(int procs_fd);
+
+/* Flags for nsu_enter_join(). */
+#define NSU_ENTER_PER_FD 0x1 /* never setns(pidfd, mask): one fd per type */
+
+/* Enter the plan: PR_SET_DUMPABLE 0, then one setns(pidfd, mask) when
+ * every namespace is the target's (falling back to one setns() per fd on
+ * kernels before 5.8), else one setns() per fd with the user namespace
+ * first (unprivileged caller) or last (caller with CAP_SYS_ADMIN); then
+ * checks that each namespace of the plan is now ours. 0, or a negative
+ * error with nsu_enter_failed_type() naming the type: -EPERM etc. from
+ * setns(), -NSU_ENOTJOINED when a check failed, -NSU_EREPLACED when the
+ * target died meanwhile. The process must be single-threaded. */
+int nsu_enter_join(struct nsu_enter *e, unsigned int flags);
+/* The type the last nsu_enter_join() failed on, or -1. */
+int nsu_enter_failed_type(const struct nsu_enter *e);
+/* Whether the last nsu_enter_join() used one setns(pidfd, mask). */
+bool nsu_enter_used_pidfd(const struct nsu_enter *e);
+
+/* Open the namespace of TYPE whose 64-bit id (NS_GET_ID) is ID through an
+ * nsfs file handle. NULL + errno: NSU_ENOTSUPP when this kernel's nsfs has
+ * no file handles, ENOENT when no such namespace exists. */
+struct nsu_ns *nsu_ns_open_id(struct nsu_ctx *ctx, enum nsu_nstype type,
+			      uint64_t id);
+/* The network namespace of socket FD of the process behind PIDFD
+ * (pidfd_getfd(2) + SIOCGSKNS; needs ptrace access). NULL + errno
+ * (ENOTSOCK: FD is not a socket; EBADF: no such fd). */
+struct nsu_ns *nsu_ns_open_socket(struct nsu_ctx *ctx, int pidfd, int fd);
 
 /* == section: list (nslist) == */
 

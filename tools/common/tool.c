@@ -248,11 +248,18 @@ void tool_exit_like(int wstatus)
 
 void tool_exec(char *const argv[], const int *keep, size_t nkeep)
 {
+	tool_execve(argv, environ, keep, nkeep);
+}
+
+void tool_execve(char *const argv[], char *const envp[], const int *keep,
+		 size_t nkeep)
+{
 	int r, err;
 
-	/* Flush only: fd 1 must stay open, it is the program's stdout. */
+	/* Flush, but never fclose(): fd 1 belongs to the program now. */
 	if (fflush(stdout) != 0 && errno != EPIPE) {
-		fprintf(stderr, "%s: write error: %s\n", tool_name(), strerror(errno));
+		fprintf(stderr, "%s: write error: %s\n", tool_name(),
+			strerror(errno));
 		_exit(tool_exit_failure());
 	}
 	r = nsu_close_fds(keep, nkeep);
@@ -261,7 +268,7 @@ void tool_exec(char *const argv[], const int *keep, size_t nkeep)
 			tool_name(), nsu_strerror(r));
 		_exit(tool_exit_failure());
 	}
-	execvp(argv[0], argv);
+	execvpe(argv[0], argv, envp);
 	err = errno;
 	fprintf(stderr, "%s: failed to execute %s: %s\n", tool_name(), argv[0],
 		strerror(err));

@@ -71,4 +71,9 @@ noreturn void tool_exit_like(int wstatus);
  * "TOOL: failed to execute ARGV[0]: CAUSE" and exit 127 (not found) or 126
  * (found but not executable). */
 noreturn void tool_exec(char *const argv[], const int *keep, size_t nkeep);
+/* As tool_exec(), but the program gets the environment ENVP. The command
+ * is still looked up in OUR environment's PATH (execvpe), so an imported
+ * environment can never change which program runs. */
+noreturn void tool_execve(char *const argv[], char *const envp[],
+			  const int *keep, size_t nkeep);
 #endif
