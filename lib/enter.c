@@ -276,43 +276,6 @@ NSU_EXPORT int nsu_enter_open_target_file(struct nsu_enter *e,
 	return fd;
 }
 
-/* Read all of FD into a malloc'd, NUL-terminated buffer; length or -errno. */
-static ssize_t read_all(int fd, char **out)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t size = 4096, total = 0;
-
-	buf = malloc(size);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (total + 1 >= size) {
-			char *nb;
-
-			if (size > (16u << 20))
-				return -EFBIG;
-			nb = realloc(buf, size * 2);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-			size *= 2;
-		}
-		n = read(fd, buf + total, size - 1 - total);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		total += (size_t)n;
-	}
-	buf[total] = '\0';
-	*out = steal_pointer(&buf);
-	return (ssize_t)total;
-}
-
 NSU_EXPORT int nsu_enter_target_environ(struct nsu_enter *e, char ***envp)
 {
 	_cleanup_close_ int fd = -1;
@@ -324,7 +287,7 @@ NSU_EXPORT int nsu_enter_target_environ(struct nsu_enter *e, char ***envp)
 	fd = nsu_enter_open_target_file(e, "environ", O_RDONLY);
 	if (fd < 0)
 		return fd;
-	len = read_all(fd, &buf);
+	len = nsu_read_fd_alloc(fd, &buf);
 	if (len < 0)
 		return (int)len;
 	for (ssize_t k = 0; k < len; k++)
@@ -776,7 +739,7 @@ NSU_EXPORT int nsu_enter_open_cgroup_procs(struct nsu_enter *e)
 	fd = nsu_enter_open_target_file(e, "cgroup", O_RDONLY);
 	if (fd < 0)
 		return fd;
-	len = read_all(fd, &text);
+	len = nsu_read_fd_alloc(fd, &text);
 	if (len < 0)
 		return (int)len;
 	r = nsu_cgroup2_parse(text, &cg);

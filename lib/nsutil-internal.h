@@ -132,6 +132,9 @@ int nsu_parse_u64(const char *s, size_t len, uint64_t max, bool allow_zeros,
 ssize_t nsu_read_file_at(int dirfd, const char *path, char *buf, size_t size);
 /* Same into a growing malloc'd buffer; length or -errno. */
 ssize_t nsu_read_file_alloc_at(int dirfd, const char *path, char **out);
+/* Read all of an open FD into a malloc'd, NUL-terminated buffer (at most
+ * 64 MiB); length or -errno. */
+ssize_t nsu_read_fd_alloc(int fd, char **out);
 
 /* __attribute__((cleanup)) helpers: functions read as straight lines of
  * early returns, and nothing leaks on any of them. */

@@ -62,15 +62,11 @@ ssize_t nsu_read_file_at(int dirfd, const char *path, char *buf, size_t size)
 	return (ssize_t)total;
 }
 
-ssize_t nsu_read_file_alloc_at(int dirfd, const char *path, char **out)
+ssize_t nsu_read_fd_alloc(int fd, char **out)
 {
-	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t size = 4096, total = 0;
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	buf = malloc(size);
 	if (!buf)
 		return -ENOMEM;
@@ -101,4 +97,14 @@ ssize_t nsu_read_file_alloc_at(int dirfd, const char *path, char **out)
 	buf[total] = '\0';
 	*out = steal_pointer(&buf);
 	return (ssize_t)total;
+}
+
+ssize_t nsu_read_file_alloc_at(int dirfd, const char *path, char **out)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	return nsu_read_fd_alloc(fd, out);
 }

@@ -557,6 +557,7 @@ static void parse_args(struct nsu_ctx *ctx, struct options *o, int argc,
 	}
 }
 
+__attribute__((format(printf, 3, 0)))
 static void log_to_stderr(void *data, int prio, const char *fmt, va_list ap)
 {
 	char buf[1024];

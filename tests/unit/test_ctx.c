@@ -52,6 +52,7 @@ struct log_record {
 	char text[8][64];
 };
 
+__attribute__((format(printf, 3, 0)))
 static void record_log(void *userdata, int priority, const char *fmt,
 		       va_list ap)
 {
