@@ -249,9 +249,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'h': usage();
 		case 'V': print_version_and_exit();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				tool_name());
-			exit(NSU_EXIT_USAGE);
+			tool_try_help();
 		}
 	}
 	if (o->json && o->raw)

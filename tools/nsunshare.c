@@ -490,9 +490,7 @@ static void parse_args(struct nsu_ctx *ctx, struct options *o, int argc,
 		case 'V':
 			print_version_and_exit();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				tool_name());
-			exit(NSU_EXIT_TOOL);
+			tool_try_help();
 		}
 	}
 

@@ -163,6 +163,11 @@ void usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(0, NULL, fmt, ap);
 	va_end(ap);
+	tool_try_help();
+}
+
+void tool_try_help(void)
+{
 	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
 	exit(tool ? tool->exit_usage : 2);
 }

@@ -42,6 +42,9 @@ void warn_err(int err, const char *fmt, ...);
  * exit(exit_usage). */
 __attribute__((format(printf, 1, 2)))
 noreturn void usage_error(const char *fmt, ...);
+/* After getopt_long() has printed its own complaint: "Try 'TOOL --help'
+ * for more information." then exit(exit_usage). */
+noreturn void tool_try_help(void);
 /* "TOOL from nsutil VERSION" on stdout, exit 0. */
 noreturn void print_version_and_exit(void);
 
