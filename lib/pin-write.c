@@ -308,38 +308,21 @@ static void free_nss(struct nsu_ns *nss[NSU_NS_COUNT])
 	}
 }
 
-/* Open the namespaces in MASK of the process behind PIDFD. */
-static int open_nss(struct nsu_ctx *ctx, int pidfd, int mask, unsigned int flags,
-		    struct nsu_ns *nss[NSU_NS_COUNT], struct nsu_pin_status *st)
+/* Open the namespaces in MASK of the process behind PIDFD, or, when PIDFD
+ * is -1, of PID: only safe for a PID that cannot be reused meanwhile (our
+ * own unreaped child), or as the fallback for kernels without pidfds. */
+static int open_nss(struct nsu_ctx *ctx, int pidfd, pid_t pid, int mask,
+		    unsigned int flags, struct nsu_ns *nss[NSU_NS_COUNT],
+		    struct nsu_pin_status *st)
 {
+	unsigned int nsflags = (flags & NSU_PIN_FOR_CHILDREN) ?
+			       NSU_NS_FOR_CHILDREN : 0;
+
 	for (int t = 0; t < NSU_NS_COUNT; t++) {
 		if (!(mask & nsu_nstype_flag(t)))
 			continue;
-		nss[t] = nsu_ns_open_pidfd(ctx, pidfd, t,
-					   (flags & NSU_PIN_FOR_CHILDREN) ?
-					   NSU_NS_FOR_CHILDREN : 0);
-		if (!nss[t]) {
-			int e = -errno;
-
-			free_nss(nss);
-			return nsu_pin_fail(st, NSU_PIN_ERR_SOURCE, e, t, NULL, NULL);
-		}
-	}
-	return 0;
-}
-
-/* The same by PID, for kernels without pidfds: only safe for a PID that
- * cannot be reused meanwhile (our own unreaped child), or as a fallback. */
-static int open_nss_pid(struct nsu_ctx *ctx, pid_t pid, int mask,
-			unsigned int flags, struct nsu_ns *nss[NSU_NS_COUNT],
-			struct nsu_pin_status *st)
-{
-	for (int t = 0; t < NSU_NS_COUNT; t++) {
-		if (!(mask & nsu_nstype_flag(t)))
-			continue;
-		nss[t] = nsu_ns_open_pid(ctx, pid, t,
-					 (flags & NSU_PIN_FOR_CHILDREN) ?
-					 NSU_NS_FOR_CHILDREN : 0);
+		nss[t] = pidfd >= 0 ? nsu_ns_open_pidfd(ctx, pidfd, t, nsflags) :
+				      nsu_ns_open_pid(ctx, pid, t, nsflags);
 		if (!nss[t]) {
 			int e = -errno;
 
@@ -382,7 +365,7 @@ NSU_EXPORT int nsu_pin_add_pidfd(struct nsu_ctx *ctx, const char *dir,
 	r = check_mask(ctx, mask, st);
 	if (r < 0)
 		return r;
-	r = open_nss(ctx, pidfd, mask, flags, nss, st);
+	r = open_nss(ctx, pidfd, 0, mask, flags, nss, st);
 	if (r < 0)
 		return r;
 	r = pin_set(ctx, dir, name, nss, 0, 0, st);
@@ -579,11 +562,11 @@ NSU_EXPORT int nsu_pin_add_new(struct nsu_ctx *ctx, const char *dir,
 	}
 	pidfd = nsu_pidfd_open(child, 0);
 	if (pidfd >= 0) {
-		r = open_nss(ctx, pidfd, mask, NSU_PIN_FOR_CHILDREN, nss, st);
+		r = open_nss(ctx, pidfd, 0, mask, NSU_PIN_FOR_CHILDREN, nss, st);
 	} else if (pidfd == -ENOSYS) {
 		/* before pidfds: the child is ours and not reaped yet, so
 		 * its PID is still its own */
-		r = open_nss_pid(ctx, child, mask, NSU_PIN_FOR_CHILDREN, nss, st);
+		r = open_nss(ctx, -1, child, mask, NSU_PIN_FOR_CHILDREN, nss, st);
 	} else {
 		r = nsu_pin_fail(st, NSU_PIN_ERR_NEW, pidfd, -1, NULL, NULL);
 	}
